@@ -1,0 +1,31 @@
+"""Fixtures shared by every app's tests.
+
+The demo councils (real Oxford and Manchester wards and Oxford postcodes) are loaded once per
+test session into the test database; each test runs in a transaction that is rolled back, so
+tests can change demo rows freely.
+"""
+
+import pytest
+from django.core.management import call_command
+
+from pocketcouncil.councils.tests.factories import CouncilFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def council(db):
+    """A unitary council with one square area, unrelated to the demo councils."""
+    return CouncilFactory()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo councils by slug."""
+    from pocketcouncil.councils.models import Council
+
+    return {c.slug: c for c in Council.objects.filter(is_demo=True)}

@@ -1,0 +1,201 @@
+"""Reads other apps need from ``councils``: where a point is, who serves it, postcode lookup."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import shapely
+from django.conf import settings
+
+from pocketcouncil.councils import geo
+from pocketcouncil.councils.models import (
+    AREA_KIND_SPECIFICITY,
+    Area,
+    AreaKind,
+    Council,
+    CouncilTier,
+    Postcode,
+    Responsibility,
+    ServiceTier,
+    Team,
+)
+
+
+class NoCouncilHereError(LookupError):
+    """No council on the platform serves this point (for this service)."""
+
+
+class PostcodeInvalidError(ValueError):
+    """The text is not shaped like a UK postcode."""
+
+
+class PostcodeNotFoundError(LookupError):
+    """A well-formed postcode that the platform does not know."""
+
+
+# The shape of a full UK postcode (BS 7666), space optional. GIR 0AA is the one odd one out.
+_OUTWARD_PATTERN = r"[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?)"
+_POSTCODE = re.compile(rf"^(?:GIR ?0AA|{_OUTWARD_PATTERN} ?\d[ABD-HJLNP-UW-Z]{{2}})$")
+# An outward code alone ("OX1"), which people often type.
+_OUTWARD = re.compile(rf"^{_OUTWARD_PATTERN}$")
+
+
+def council_list() -> list[Council]:
+    return list(Council.objects.select_related("upper_tier").order_by("name"))
+
+
+def council_get(slug: str) -> Council:
+    """The council with this slug; raises ``Council.DoesNotExist``."""
+    return Council.objects.select_related("upper_tier").get(slug=slug)
+
+
+def team_list_for_council(*, council: Council) -> list[Team]:
+    return list(Team.objects.filter(council=council).order_by("name"))
+
+
+def areas_containing(*, lon: float, lat: float, kinds: list[str] | None = None) -> list[Area]:
+    """Every area covering the point, most specific first (wards, then districts, counties).
+
+    The database narrows the search to areas whose bounding box holds the point; shapely gives
+    the exact answer, so holes and multipolygons are right. A point on a shared border is in
+    both areas; ties are ordered by GSS code and name so the answer is always the same.
+    """
+    candidates = (
+        Area.objects.filter(min_lon__lte=lon, max_lon__gte=lon, min_lat__lte=lat, max_lat__gte=lat)
+        .select_related("council")
+        .defer("geometry")
+        .order_by("pk")
+    )
+    if kinds:
+        candidates = candidates.filter(kind__in=kinds)
+    point = shapely.Point(lon, lat)
+    found = [
+        area
+        for area in candidates
+        if geo.prepared_geometry(area.geometry_key, lambda area=area: _geometry_of(area)).covers(
+            point
+        )
+    ]
+    found.sort(key=lambda a: (-AREA_KIND_SPECIFICITY[a.kind], a.gss_code or "~", a.name))
+    return found
+
+
+def _geometry_of(area: Area) -> dict:
+    return Area.objects.values_list("geometry", flat=True).get(pk=area.pk)
+
+
+def councils_at(*, lon: float, lat: float) -> list[Council]:
+    """The councils serving a point: a unitary, or a county and its district. Upper tier first."""
+    councils = {area.council_id: area.council for area in areas_containing(lon=lon, lat=lat)}
+    order = {CouncilTier.COUNTY: 0, CouncilTier.UNITARY: 0, CouncilTier.DISTRICT: 1}
+    return sorted(councils.values(), key=lambda c: (order[c.tier], c.name))
+
+
+@dataclass(frozen=True)
+class Responsible:
+    """Who handles a service at a point, and the areas the point was found in."""
+
+    council: Council
+    team: Team | None
+    areas: list[Area] = field(default_factory=list)
+
+    @property
+    def ward(self) -> Area | None:
+        return next((a for a in self.areas if a.kind == AreaKind.WARD), None)
+
+
+def council_responsible(
+    *, lon: float, lat: float, service_tier: str, lgsl: int | None = None
+) -> Responsible:
+    """Which council (and team, if one is named) handles a service at this point.
+
+    An explicit ``Responsibility`` for the service in the most specific area wins; otherwise the
+    council whose tier provides the service (a unitary provides everything). Raises
+    ``NoCouncilHereError`` when nobody on the platform serves the point.
+    """
+    if service_tier not in ServiceTier.values:
+        raise ValueError(f"Unknown service tier {service_tier!r}")
+    areas = areas_containing(lon=lon, lat=lat)
+    if not areas:
+        raise NoCouncilHereError("No council on Pocket Council serves this location.")
+    if lgsl is not None:
+        rules = {
+            rule.area_id: rule
+            for rule in Responsibility.objects.filter(
+                lgsl=lgsl, area__in=[a.pk for a in areas]
+            ).select_related("council", "team")
+        }
+        for area in areas:  # most specific first
+            if area.pk in rules:
+                rule = rules[area.pk]
+                return Responsible(council=rule.council, team=rule.team, areas=areas)
+    for area in areas:
+        if area.kind != AreaKind.WARD and area.council.provides(service_tier):
+            return Responsible(council=area.council, team=None, areas=areas)
+    # Wards alone (no district/county polygon loaded): fall back to the ward's council.
+    for area in areas:
+        if area.council.provides(service_tier):
+            return Responsible(council=area.council, team=None, areas=areas)
+    raise NoCouncilHereError(
+        "The council that provides this service here is not on Pocket Council."
+    )
+
+
+def normalise_postcode(text: str) -> str:
+    """Upper-case, single space before the inward code: ' ox13bd ' -> 'OX1 3BD'.
+
+    Raises ``PostcodeInvalidError`` if it is not shaped like a full UK postcode.
+    """
+    compact = re.sub(r"\s+", "", text or "").upper()
+    if not compact:
+        raise PostcodeInvalidError("Enter a postcode.")
+    candidate = f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+    if not _POSTCODE.match(candidate):
+        raise PostcodeInvalidError(f"{text.strip()} is not a full postcode.")
+    return candidate
+
+
+def looks_like_postcode(text: str) -> bool:
+    """Whether the text is meant as a postcode (full or outward code), right or wrong."""
+    compact = re.sub(r"\s+", "", text or "").upper()
+    return bool(re.match(r"^[A-Z]{1,2}\d", compact)) and len(compact) <= 8
+
+
+def is_outward_code(text: str) -> bool:
+    return bool(_OUTWARD.match(re.sub(r"\s+", "", text or "").upper()))
+
+
+def postcode_get(text: str) -> Postcode:
+    """The postcode's centre point. Raises PostcodeInvalidError or PostcodeNotFoundError."""
+    postcode = normalise_postcode(text)
+    try:
+        return Postcode.objects.get(postcode=postcode)
+    except Postcode.DoesNotExist:
+        raise PostcodeNotFoundError(f"We could not find the postcode {postcode}.") from None
+
+
+def place_search(text: str) -> list[Area]:
+    """Areas whose name matches the text (a ward, district or county name)."""
+    words = text.strip()
+    if len(words) < 2:
+        return []
+    matches = (
+        Area.objects.filter(name__icontains=words)
+        .select_related("council__upper_tier")
+        .defer("geometry")
+        .order_by("name", "council__name")
+    )
+    limit = settings.COUNCILS_PLACE_SEARCH_LIMIT
+    found = list(matches[: limit * 2])
+    # An exact name first ("Headington" before "Headington Hill and Northway").
+    found.sort(key=lambda a: a.name.lower() != words.lower())
+    return found[:limit]
+
+
+def councils_for_area(area: Area) -> list[Council]:
+    """The councils serving an area: its own council and, for a district, the county above."""
+    councils = [area.council]
+    if area.council.upper_tier_id:
+        councils.insert(0, area.council.upper_tier)
+    return councils

@@ -1,0 +1,198 @@
+"""Django settings for Pocket Council.
+
+Everything a deployment changes comes from environment variables; ``docs/operating.md`` lists
+them. The parsing rules live in ``pocketcouncil/config.py`` so they can be tested.
+"""
+
+import os
+from pathlib import Path
+
+from csp.constants import NONCE, NONE, SELF
+from django.utils.translation import gettext_lazy as _
+
+from pocketcouncil import config
+
+env = os.environ
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env.get("POCKETCOUNCIL_VAR_DIR", BASE_DIR / "var"))
+SHARED_DATA_DIR = Path(env.get("POCKETCOUNCIL_SHARED_DATA", BASE_DIR.parent / "shared" / "data"))
+
+POCKETCOUNCIL_ENV = config.environment(env)
+PRODUCTION = POCKETCOUNCIL_ENV == "production"
+DEBUG = config.env_bool(env, "DEBUG", False)
+SECRET_KEY = config.secret_key(env, VAR_DIR, POCKETCOUNCIL_ENV)
+ALLOWED_HOSTS = config.allowed_hosts(env, POCKETCOUNCIL_ENV)
+CSRF_TRUSTED_ORIGINS = config.env_list(env, "CSRF_TRUSTED_ORIGINS")
+# The public address of the site, used in links inside emails and feeds.
+POCKETCOUNCIL_SITE_URL = env.get("POCKETCOUNCIL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "csp",
+    "govuk_frontend_django",
+    "crispy_forms",
+    "crispy_forms_gds",
+    "django_tasks",
+    "django_tasks_db",
+    "pocketcouncil.core",
+    "pocketcouncil.councils",
+    "pocketcouncil.accounts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "pocketcouncil.urls"
+WSGI_APPLICATION = "pocketcouncil.wsgi.application"
+ASGI_APPLICATION = "pocketcouncil.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "pocketcouncil" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "pocketcouncil.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": config.database(env, VAR_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+CACHES = config.cache(env, POCKETCOUNCIL_ENV)
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if POCKETCOUNCIL_ENV == "test":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Language and time. Stored in UTC, shown in Europe/London. Every string goes through gettext so
+# Welsh can be added by translating, not by editing templates.
+LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
+LOCALE_PATHS = [BASE_DIR / "pocketcouncil" / "locale"]
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# Static files: GOV.UK Frontend and our own assets are built by `make static` into build/static,
+# collected into var/static and served, compressed and with far-future caching, by WhiteNoise.
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.get("STATIC_ROOT", VAR_DIR / "static"))
+STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.get("MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if POCKETCOUNCIL_ENV == "test"
+            else "pocketcouncil.core.storage.StaticStorage"
+        )
+    },
+}
+
+# Forms use the GOV.UK Design System through crispy-forms-gds.
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
+
+# Background work: Django's Tasks API with the database backend, so a task is enqueued in the
+# same transaction as the change that caused it (see docs/operating.md for running workers).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if config.env_bool(env, "TASKS_RUN_IMMEDIATELY", False)
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+
+globals().update(config.email(env, POCKETCOUNCIL_ENV, VAR_DIR))
+globals().update(config.notify(env))
+
+# Security. Production is safe by default; every switch can be turned off for a deployment
+# behind a proxy that already does the job.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = config.env_int(env, "SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
+SESSION_COOKIE_SECURE = config.env_bool(env, "SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = config.env_bool(env, "CSRF_COOKIE_SECURE", PRODUCTION)
+SECURE_SSL_REDIRECT = config.env_bool(env, "SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = config.env_int(env, "SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config.env_bool(env, "SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = config.env_bool(env, "SECURE_HSTS_PRELOAD", False)
+# Joining the browsers' HSTS preload list is a commitment for the whole domain, which a council's
+# IT team makes, not this software: it is off by default and its deployment warning is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if config.env_bool(env, "BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# /healthz is asked over plain HTTP by load balancers inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content Security Policy: no inline script except the one-line js-enabled switch, which
+# carries a per-request nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Pocket Council's own settings.
+# How many places a place-name search on the home page lists at most.
+COUNCILS_PLACE_SEARCH_LIMIT = config.env_int(env, "COUNCILS_PLACE_SEARCH_LIMIT", 10)
+CSRF_FAILURE_VIEW = "pocketcouncil.core.views.errors.csrf_failure"
