@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "pocketcouncil.core",
     "pocketcouncil.councils",
     "pocketcouncil.accounts",
+    "pocketcouncil.services",
+    "pocketcouncil.notify",
 ]
 
 MIDDLEWARE = [

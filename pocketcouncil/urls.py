@@ -1,5 +1,11 @@
+"""URLs. Each Pocket Council app that has a ``urls.py`` is included here automatically, in
+``INSTALLED_APPS`` order, so apps own their paths and this file rarely changes."""
+
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from pocketcouncil.core.views import health, pages
 from pocketcouncil.councils import views as council_views
@@ -13,10 +19,22 @@ urlpatterns = [
     path("cookies/", pages.cookies, name="cookies"),
     path("councils/<slug:slug>/", council_views.council_detail, name="council-detail"),
     path(
-        "councils/<slug:slug>/brand.css", council_views.council_brand_css, name="council-brand-css"
+        "councils/<slug:slug>/brand.css",
+        council_views.council_brand_css,
+        name="council-brand-css",
     ),
     path("admin/", admin.site.urls),
 ]
+
+for app in apps.get_app_configs():
+    if app.name.startswith("pocketcouncil.") and app.name != "pocketcouncil.core":
+        try:
+            module = import_module(f"{app.name}.urls")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app.name}.urls":
+                raise
+            continue
+        urlpatterns.append(path("", include(module)))
 
 admin.site.site_header = "Pocket Council administration"
 admin.site.site_title = "Pocket Council admin"

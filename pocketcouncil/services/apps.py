@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ServicesConfig(AppConfig):
+    name = "pocketcouncil.services"
+    label = "services"
+    verbose_name = _("Services")
