@@ -13,12 +13,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
 
 def main() -> int:
     only = set(filter(None, os.environ.get("BENCH", "").split(",")))
-    print(f"Machine: {platform.platform()}, Python {platform.python_version()}, "
-          f"{os.cpu_count()} CPUs")
+    print(
+        f"Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs"
+    )
     print(f"Database: {os.environ.get('DATABASE_URL') or 'SQLite (default)'}\n")
     for path in sorted(HERE.glob("bench_*.py")):
         name = path.stem.removeprefix("bench_")

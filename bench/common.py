@@ -1,0 +1,56 @@
+"""Shared set-up for benchmarks: a scratch database with the demo councils loaded.
+
+SQLite by default (a file in a temporary folder). With ``BENCH_DATABASE_URL`` pointing at a
+PostgreSQL server, a scratch database named ``pocketcouncil_bench`` is created there (and
+dropped first if it exists); nothing else on that server is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+
+_READY = False
+
+
+def setup_django() -> None:
+    """Configure Django against a fresh scratch database, migrate it and load the demo."""
+    global _READY
+    if _READY:
+        return
+    pg = os.environ.get("BENCH_DATABASE_URL", "")
+    if pg:
+        import psycopg
+
+        base = pg.rsplit("/", 1)[0]
+        with psycopg.connect(pg, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS pocketcouncil_bench")
+            conn.execute("CREATE DATABASE pocketcouncil_bench")
+        os.environ["DATABASE_URL"] = f"{base}/pocketcouncil_bench"
+    else:
+        folder = tempfile.mkdtemp(prefix="pocketcouncil-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    os.environ.setdefault("POCKETCOUNCIL_ENV", "test")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "pocketcouncil.test_settings"
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    _READY = True
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+    q = statistics.quantiles(ordered, n=100, method="inclusive")
+    return {"p50": q[49], "p95": q[94], "p99": q[98], "mean": statistics.fmean(ordered)}
+
+
+def timed(fn, *args, **kwargs) -> float:
+    """Milliseconds one call takes."""
+    start = time.perf_counter()
+    fn(*args, **kwargs)
+    return (time.perf_counter() - start) * 1000
