@@ -44,14 +44,14 @@ migrate: $(VENV)/.installed
 demo: migrate
 	$(PY) manage.py load_demo
 
-## Create the virtualenv, install, build assets, migrate, load the demo councils and serve.
+## Create the virtualenv, install, build assets, migrate, load the demo councils and serve
+## (with a task worker in the background).
 run: static demo
-	@echo "Pocket Council is at http://127.0.0.1:8000 (demo councils; see README for demo accounts)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	scripts/run_dev.sh
 
 ## A background worker for queued tasks (notifications, integrations).
 worker: migrate
-	$(PY) manage.py db_worker
+	$(PY) manage.py db_worker --queue-name '*'
 
 ## Install what tests need and run the whole suite. Exit code 5 (no tests ran) is a failure.
 test: install-test build/static/.built

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `make run`: a task worker in the background (so notifications and codes are delivered) and
+# the development web server in the foreground. Ctrl+C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+$PY manage.py db_worker --queue-name '*' >> var/worker.log 2>&1 &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+echo "Task worker started (pid $worker, log in var/worker.log)."
+echo "Pocket Council is at http://127.0.0.1:8000 — demo accounts are listed in README.md."
+$PY manage.py runserver 127.0.0.1:8000
