@@ -11,3 +11,9 @@ os.environ["POCKETCOUNCIL_ENV"] = "test"
 os.environ["DEBUG"] = "false"
 
 from pocketcouncil.settings import *  # noqa: E402, F403
+
+# Tests serve static files from the finders (build/static); WhiteNoise only needs the collected
+# folder to exist.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
