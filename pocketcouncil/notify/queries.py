@@ -1,0 +1,133 @@
+"""Reads other code needs from notify. Staff reads take the council explicitly."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from pocketcouncil.notify.models import (
+    Channel,
+    Notification,
+    Preferences,
+    PushSubscription,
+    State,
+    Subscription,
+    SubscriptionChannel,
+)
+
+LOG_FIELDS = (
+    "id",
+    "channel",
+    "to",
+    "event",
+    "reason",
+    "subject",
+    "state",
+    "attempts",
+    "last_error",
+    "created_at",
+    "sent_at",
+    "status_at",
+    "next_attempt_at",
+    "subject_kind",
+    "subject_key",
+    "recipient_id",
+    "council_id",
+    "provider_id",
+)
+
+
+def inbox_list_for_user(*, user, limit: int = 50) -> list[Notification]:
+    """A person's inbox messages, newest first, across every council."""
+    return list(
+        Notification.objects.filter(recipient=user, channel=Channel.INBOX)
+        .exclude(state__in=[State.CANCELLED, State.HELD, State.DIGESTED])
+        .select_related("council")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def inbox_message_get(*, user, notification_id: int) -> Notification:
+    """One of the person's own inbox messages; raises ``Notification.DoesNotExist``."""
+    return Notification.objects.select_related("council").get(
+        pk=notification_id, recipient=user, channel=Channel.INBOX
+    )
+
+
+def inbox_unread_count(*, user) -> int:
+    return Notification.objects.filter(
+        recipient=user, channel=Channel.INBOX, read_at=None, state=State.SENT
+    ).count()
+
+
+def subscription_list_for_user(*, user) -> list[Subscription]:
+    return list(
+        Subscription.objects.filter(user=user)
+        .select_related("council")
+        .prefetch_related(
+            Prefetch("channels", queryset=SubscriptionChannel.objects.order_by("channel"))
+        )
+        .order_by("council__name", "subject_kind", "-created_at")
+    )
+
+
+def subscription_get_for_user(*, user, subscription_id: int) -> Subscription:
+    return Subscription.objects.select_related("council").get(pk=subscription_id, user=user)
+
+
+def preferences_get(*, user) -> Preferences:
+    """The person's settings, unsaved defaults if they have none yet."""
+    return Preferences.objects.filter(user=user).first() or Preferences(user=user)
+
+
+def push_subscription_count(*, user) -> int:
+    return PushSubscription.objects.filter(user=user).count()
+
+
+def followers_count(*, council, subject_kind: str, subject_key: str) -> int:
+    return Subscription.objects.filter(
+        council=council, subject_kind=subject_kind, subject_key=str(subject_key)
+    ).count()
+
+
+def is_following(*, user, council, subject_kind: str, subject_key: str) -> bool:
+    return Subscription.objects.filter(
+        user=user, council=council, subject_kind=subject_kind, subject_key=str(subject_key)
+    ).exists()
+
+
+def delivery_log_for_subject(
+    *, council, subject_kind: str, subject_key: str, limit: int = 200
+) -> list[Notification]:
+    """What was sent about one case (or area, or topic) in one council, newest first."""
+    return list(
+        Notification.objects.filter(
+            council=council, subject_kind=subject_kind, subject_key=str(subject_key)
+        )
+        .select_related("recipient")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def delivery_log_for_resident(*, council, user, limit: int = 200) -> list[Notification]:
+    """What one council sent one resident, newest first."""
+    return list(
+        Notification.objects.filter(council=council, recipient=user)
+        .select_related("recipient")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def delivery_log_failures(*, council, limit: int = 200) -> list[Notification]:
+    """Messages that will not be sent without help, for staff to look at."""
+    return list(
+        Notification.objects.filter(council=council, state=State.FAILED)
+        .select_related("recipient")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def outbox_counts() -> dict[str, int]:
+    """Rows per state, for operators (``manage.py notify_status``)."""
+    from django.db.models import Count
+
+    return dict(Notification.objects.values_list("state").annotate(n=Count("id")).order_by("state"))
