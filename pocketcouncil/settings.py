@@ -11,6 +11,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from pocketcouncil import config
+from pocketcouncil.accounts import config as accounts_config
 
 env = os.environ
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +40,12 @@ INSTALLED_APPS = [
     "govuk_frontend_django",
     "crispy_forms",
     "crispy_forms_gds",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
     "django_tasks",
     "django_tasks_db",
     "pocketcouncil.core",
@@ -60,6 +67,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "pocketcouncil.accounts.middleware.AssistedDigitalMiddleware",
+    "pocketcouncil.accounts.middleware.AdminRequiresMfaMiddleware",
 
 ROOT_URLCONF = "pocketcouncil.urls"
 WSGI_APPLICATION = "pocketcouncil.wsgi.application"
@@ -198,3 +209,62 @@ LOGGING = {
 # How many places a place-name search on the home page lists at most.
 COUNCILS_PLACE_SEARCH_LIMIT = config.env_int(env, "COUNCILS_PLACE_SEARCH_LIMIT", 10)
 CSRF_FAILURE_VIEW = "pocketcouncil.core.views.errors.csrf_failure"
+
+# --- accounts ---
+# One account for every council, on django-allauth: sign in and sign up with a code sent by
+# email (no password needed), passwords optional, passkeys and authenticator apps through
+# allauth.mfa, and an OpenID Connect identity provider (GOV.UK One Login) for identity checks.
+# docs/accounts.md explains every choice.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_request_login_code"  # a sign-in code by email is the default way in
+LOGIN_REDIRECT_URL = "accounts-profile"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]  # no password at sign-up; one can be added later
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CHANGE_EMAIL = True  # a new address replaces the old one only once it is verified
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Pocket Council: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Rate limits live in the shared cache (CACHES), so they hold across web processes. "key" is
+# the email address typed, "ip" the client address, "user" the signed-in account.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "request_login_code": "20/m/ip,3/m/key,10/h/key",
+    "signup": "20/m/ip",
+    "confirm_email": "1/10s/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reauthenticate": "10/m/user",
+    "manage_email": "10/m/user",
+    # Pocket Council's own: SMS codes to verify a mobile number (sending costs councils money).
+    "accounts_sms_send": "3/10m/user,6/d/user,30/h/ip",
+    "accounts_sms_check": "10/10m/user,50/h/ip",
+}
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Pocket Council"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": accounts_config.oidc_apps(env)}}
+USERSESSIONS_TRACK_ACTIVITY = False
+# Which ID token / userinfo claim says how well the identity provider checked who the person is,
+# and which values count as "identity verified at medium confidence" (assurance level 3).
+ACCOUNTS_OIDC_IDENTITY_CLAIM = env.get("ACCOUNTS_OIDC_IDENTITY_CLAIM", "vot")
+ACCOUNTS_OIDC_IDENTITY_VALUES = config.env_list(
+    env, "ACCOUNTS_OIDC_IDENTITY_VALUES", ["P2", "Cl.Cm.P2"]
+)
+# How long an SMS code lasts and how many wrong tries it takes.
+ACCOUNTS_SMS_CODE_TIMEOUT = config.env_int(env, "ACCOUNTS_SMS_CODE_TIMEOUT", 600)
+ACCOUNTS_SMS_CODE_MAX_ATTEMPTS = 5

@@ -141,9 +141,18 @@ class TestAdmin:
         assert client.get("/admin/").status_code == 302
 
     def test_platform_admin_can(self, client, django_user_model):
+        from pocketcouncil.accounts.tests.helpers import sign_in_with_mfa
+
+        admin = django_user_model.objects.get(email="admin@demo.pocketcouncil.example")
+        sign_in_with_mfa(client, admin)
+        assert client.get("/admin/councils/area/").status_code == 200
+
+    def test_platform_admin_needs_two_factor_this_session(self, client, django_user_model):
         admin = django_user_model.objects.get(email="admin@demo.pocketcouncil.example")
         client.force_login(admin)
-        assert client.get("/admin/councils/area/").status_code == 200
+        response = client.get("/admin/councils/area/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/2fa/reauthenticate/")
 
 
 def test_security_headers(client):

@@ -1,0 +1,220 @@
+"""Who may do what, where. The only way any app checks a staff permission.
+
+    from pocketcouncil.accounts import permissions
+
+    permissions.require(request.user, "cases.change_status", case)   # PermissionDenied if not
+    if permissions.has_perm(user, "engage.moderate", consultation): ...
+
+An action is a string "<app>.<verb>". A role grants a fixed set of actions (``ROLE_ACTIONS``)
+in the one council the role is held in: a case officer of Oxford may change the status of
+Oxford's cases and of nobody else's. ``obj`` is a Council, anything with ``.council`` or
+``.council_id``, or None to ask "in any council?" (e.g. whether to show a staff menu link).
+
+``staff_required`` guards every page under /staff/: a council role AND two-factor
+authentication (an authenticator app or a passkey) used in this session.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, resolve_url
+from django.utils.translation import gettext as _
+
+from pocketcouncil.accounts.models import StaffRole, StaffRoleKind
+
+_ALL_STAFF = {"staff.view"}
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    StaffRoleKind.COUNCIL_ADMIN: frozenset(
+        _ALL_STAFF
+        | {
+            "accounts.manage_roles",
+            "accounts.verify_identity",
+            "accounts.act_for_resident",
+            "cases.view",
+            "cases.change_status",
+            "cases.assign",
+            "cases.note",
+            "cases.merge",
+            "services.edit",
+            "notify.edit_templates",
+            "news.publish",
+            "engage.manage",
+            "engage.moderate",
+            "transparency.publish",
+            "insight.view",
+        }
+    ),
+    StaffRoleKind.SERVICE_MANAGER: frozenset(
+        _ALL_STAFF
+        | {
+            "cases.view",
+            "cases.change_status",
+            "cases.assign",
+            "cases.note",
+            "cases.merge",
+            "services.edit",
+            "notify.edit_templates",
+            "news.publish",
+            "engage.manage",
+            "insight.view",
+        }
+    ),
+    StaffRoleKind.CASE_OFFICER: frozenset(
+        _ALL_STAFF
+        | {
+            "cases.view",
+            "cases.change_status",
+            "cases.note",
+            "cases.merge",
+            "accounts.act_for_resident",
+            "accounts.verify_identity",
+        }
+    ),
+    StaffRoleKind.MODERATOR: frozenset(_ALL_STAFF | {"engage.moderate"}),
+    StaffRoleKind.PARTNER_VIEWER: frozenset(_ALL_STAFF | {"partner.view_shared"}),
+}
+
+ACTIONS: frozenset[str] = frozenset().union(*ROLE_ACTIONS.values())
+
+
+class UnknownActionError(ValueError):
+    """An action name nobody grants: almost certainly a typo in the calling code."""
+
+
+def roles_for(user) -> list[StaffRole]:
+    """The user's council roles (cached on the user object for the request)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_pocketcouncil_roles", None)
+    if cached is None:
+        cached = list(StaffRole.objects.filter(user=user).select_related("council", "team"))
+        user._pocketcouncil_roles = cached
+    return cached
+
+
+def _council_id_of(obj) -> int | None:
+    from pocketcouncil.councils.models import Council
+
+    if isinstance(obj, Council):
+        return obj.pk
+    council_id = getattr(obj, "council_id", None)
+    if council_id is not None:
+        return council_id
+    council = getattr(obj, "council", None)
+    if council is not None:
+        return council.pk
+    raise TypeError(f"Cannot tell which council {obj!r} belongs to.")
+
+
+def has_perm(user, action: str, obj=None) -> bool:
+    """Whether ``user`` may do ``action`` on ``obj`` (see the module docstring)."""
+    if action not in ACTIONS:
+        raise UnknownActionError(f"No role grants {action!r}; see permissions.ROLE_ACTIONS.")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    roles = roles_for(user)
+    if obj is None:
+        return any(action in ROLE_ACTIONS[role.role] for role in roles)
+    council_id = _council_id_of(obj)
+    return any(
+        role.council_id == council_id and action in ROLE_ACTIONS[role.role] for role in roles
+    )
+
+
+def require(user, action: str, obj=None) -> None:
+    """Raise ``PermissionDenied`` (a 403 page) unless ``has_perm``."""
+    if not has_perm(user, action, obj):
+        raise PermissionDenied(_("You do not have permission to do that."))
+
+
+def councils_where(user, action: str) -> list:
+    """The councils in which the user may do ``action``, by name."""
+    if action not in ACTIONS:
+        raise UnknownActionError(f"No role grants {action!r}; see permissions.ROLE_ACTIONS.")
+    councils = {r.council_id: r.council for r in roles_for(user) if action in ROLE_ACTIONS[r.role]}
+    return sorted(councils.values(), key=lambda c: c.name)
+
+
+def is_staff_member(user) -> bool:
+    return bool(roles_for(user))
+
+
+def has_mfa(user) -> bool:
+    """Whether the user has an authenticator app or a passkey (recovery codes do not count)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+
+
+def session_used_mfa(request, user) -> bool:
+    """Whether ``user`` used two-factor authentication to sign in (or re-confirm) in this
+    session."""
+    from allauth.account.internal.flows.login import get_authentication_records
+
+    return any(
+        record.get("method") == "mfa" for record in get_authentication_records(request, user)
+    )
+
+
+def staff_user(request):
+    """The person really at the keyboard (the member of staff while they act for a resident)."""
+    return getattr(request, "staff_user", None) or request.user
+
+
+def mfa_gate(request):
+    """None if the user may open staff pages now, else the response that sends them on."""
+    user = staff_user(request)
+    next_url = request.get_full_path()
+    if not user.is_authenticated:
+        login_url = resolve_url(settings.LOGIN_URL)
+        return redirect(f"{login_url}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
+    if not has_mfa(user):
+        messages.warning(
+            request,
+            _(
+                "Council staff accounts must use two-factor authentication. Set up an "
+                "authenticator app (or a passkey) to open staff pages."
+            ),
+        )
+        return redirect(f"{resolve_url('mfa_activate_totp')}?{urlencode({'next': next_url})}")
+    if not session_used_mfa(request, user):
+        return redirect(f"{resolve_url('mfa_reauthenticate')}?{urlencode({'next': next_url})}")
+    return None
+
+
+def staff_required(view):
+    """Decorator for staff pages: a council role, and two-factor authentication in use."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = staff_user(request)
+        if user.is_authenticated and not is_staff_member(user):
+            raise PermissionDenied(_("This page is for council staff."))
+        response = mfa_gate(request)
+        if response is not None:
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class StaffRequiredMixin:
+    """Class-based version of ``staff_required``."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = staff_user(request)
+        if user.is_authenticated and not is_staff_member(user):
+            raise PermissionDenied(_("This page is for council staff."))
+        response = mfa_gate(request)
+        if response is not None:
+            return response
+        return super().dispatch(request, *args, **kwargs)

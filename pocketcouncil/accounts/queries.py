@@ -1,0 +1,140 @@
+"""Reads other apps need from ``accounts``: a resident's level, places, interests, channels.
+
+These never create rows: a resident who has told us nothing gets empty lists and the defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+
+from pocketcouncil.accounts import levels
+from pocketcouncil.accounts.models import (
+    AccountEvent,
+    Channel,
+    ChannelPreference,
+    Interest,
+    LevelRecord,
+    Place,
+    PlaceKind,
+    Profile,
+    Topic,
+    User,
+)
+
+# Channels a resident gets messages through until they say otherwise.
+DEFAULT_CHANNELS = {
+    Channel.EMAIL: True,
+    Channel.SMS: False,
+    Channel.PUSH: False,
+    Channel.IN_APP: True,
+}
+
+
+def profile_get(user: User) -> Profile:
+    """The resident's profile; an unsaved empty one if they have told us nothing yet."""
+    try:
+        return Profile.objects.select_related("identity_verified_by").get(user=user)
+    except Profile.DoesNotExist:
+        return Profile(user=user)
+
+
+def facts_for(user) -> levels.Facts:
+    """What has been checked for this person (nothing, if they are not signed in)."""
+    if user is None or not user.is_authenticated:
+        return levels.Facts()
+    profile = profile_get(user)
+    return levels.Facts(
+        email=EmailAddress.objects.filter(user=user, verified=True, primary=True).exists(),
+        mobile=profile.mobile_verified_at is not None,
+        address=Place.objects.filter(
+            user=user, kind=PlaceKind.HOME, in_council_area_at__isnull=False
+        ).exists(),
+        identity=profile.identity_verified_at is not None,
+    )
+
+
+def level_for(user) -> int:
+    """The person's assurance level now (0 if not signed in)."""
+    return levels.level_from(facts_for(user))
+
+
+def level_records_for(user: User) -> list[LevelRecord]:
+    """How and when each level was reached (and lost), newest first."""
+    return list(
+        LevelRecord.objects.filter(user=user)
+        .select_related("verified_by")
+        .order_by("-reached_at", "-pk")
+    )
+
+
+def places_for(user: User) -> list[Place]:
+    """The resident's places, home first."""
+    if not user.is_authenticated:
+        return []
+    places = list(Place.objects.filter(user=user))
+    return sorted(places, key=lambda p: (p.kind != PlaceKind.HOME, p.name.lower(), p.pk))
+
+
+def home_for(user: User) -> Place | None:
+    return Place.objects.filter(user=user, kind=PlaceKind.HOME).first()
+
+
+def interests_for(user: User) -> list[str]:
+    """The topics (``Topic`` values) the resident follows."""
+    if not user.is_authenticated:
+        return []
+    return list(Interest.objects.filter(user=user).values_list("topic", flat=True))
+
+
+def topics() -> list[tuple[str, str]]:
+    return list(Topic.choices)
+
+
+def channel_preferences_for(user: User) -> dict[str, bool]:
+    """Every channel with whether the resident wants messages through it (defaults filled in).
+
+    SMS is only on if the resident also has a checked mobile number.
+    """
+    chosen = dict(DEFAULT_CHANNELS)
+    if not user.is_authenticated:
+        return {str(k): v for k, v in chosen.items()}
+    chosen.update(ChannelPreference.objects.filter(user=user).values_list("channel", "enabled"))
+    if chosen.get(Channel.SMS) and profile_get(user).mobile_verified_at is None:
+        chosen[Channel.SMS] = False
+    return {str(k): v for k, v in chosen.items()}
+
+
+def verified_mobile_for(user: User) -> str | None:
+    """The resident's checked mobile number (E.164), or None."""
+    profile = profile_get(user)
+    return profile.mobile if profile.mobile_verified_at else None
+
+
+def account_events_for(user: User, limit: int = 50) -> list[AccountEvent]:
+    return list(AccountEvent.objects.filter(user=user).select_related("actor", "council")[:limit])
+
+
+def user_find_by_email(email: str) -> User | None:
+    """For staff: the account with this email address (any of its addresses), or None."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    user = User.objects.filter(email__iexact=email).first()
+    if user:
+        return user
+    address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+    return address.user if address else None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: ``user`` (whose account it is) and, if different, ``done_by``."""
+
+    user: User
+    done_by: User | None = None
+
+    @property
+    def on_behalf(self) -> bool:
+        return self.done_by is not None and self.done_by.pk != self.user.pk
