@@ -184,9 +184,9 @@ def _rows_for(
             if key in seen:
                 continue  # followed twice (the ward and a radius): one message per channel
             seen.add(key)
-            state, next_at, sent_at = State.QUEUED, now, None
+            state, next_at = State.QUEUED, now
             if channel == Channel.INBOX:
-                state, sent_at = State.SENT, now
+                pass  # always straight away; the worker writes the wording into the row
             elif frequency == Frequency.DIGEST:
                 state = State.HELD
                 next_at = next_digest_at(now=now, hour=hour if hour is not None else 18)
@@ -212,7 +212,6 @@ def _rows_for(
                     state=state,
                     next_attempt_at=next_at,
                     created_at=now,
-                    sent_at=sent_at,
                 )
             )
     return rows, earliest_digest, any_instant

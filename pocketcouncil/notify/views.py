@@ -263,7 +263,9 @@ def push_subscribe(request):
         endpoint = str(data["endpoint"])
         keys = data.get("keys") or {}
     except (ValueError, KeyError, TypeError):
-        return JsonResponse({"error": _("The browser sent something we could not read.")}, 400)
+        return JsonResponse(
+            {"error": _("The browser sent something we could not read.")}, status=400
+        )
     if data.get("unsubscribe"):
         actions.push_subscription_delete(actor=request.user, endpoint=endpoint)
         return JsonResponse({"ok": True})
