@@ -10,6 +10,7 @@ import hashlib
 import math
 from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from django.core import signing
@@ -20,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pocketcouncil.notify import templates, tokens
+from pocketcouncil.notify import conf, templates, tokens
 from pocketcouncil.notify.models import (
     Channel,
     Event,
@@ -666,7 +667,8 @@ def push_subscription_save(
     """Remember a browser's push subscription for the signed-in person."""
     if actor is None or not actor.is_authenticated:
         raise NotifyInputError(_("Sign in to turn on notifications."))
-    if not endpoint.startswith("https://") and not endpoint.startswith("http://127.0.0.1"):
+    url = urlparse(endpoint)
+    if url.scheme != "https" or not url.hostname or not conf.push_host_allowed(url.hostname):
         raise NotifyInputError(_("That is not a push service address."))
     if not p256dh or not auth or len(p256dh) > 200 or len(auth) > 100:
         raise NotifyInputError(_("The browser sent an incomplete subscription."))

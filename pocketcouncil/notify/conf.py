@@ -42,3 +42,29 @@ def lease_seconds() -> int:
 
 def site_url() -> str:
     return get("POCKETCOUNCIL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+# Browsers' push services. A subscription naming any other host is refused, so the push
+# endpoint cannot be used to make the server send requests into its own network.
+DEFAULT_PUSH_HOSTS = [
+    "fcm.googleapis.com",
+    "updates.push.services.mozilla.com",
+    ".push.services.mozilla.com",
+    "web.push.apple.com",
+    ".push.apple.com",
+    ".notify.windows.com",
+]
+
+
+def push_hosts() -> list[str]:
+    return get("NOTIFY_PUSH_HOSTS", None) or DEFAULT_PUSH_HOSTS
+
+
+def push_host_allowed(host: str) -> bool:
+    host = host.lower()
+    for allowed in push_hosts():
+        if allowed.startswith(".") and host.endswith(allowed):
+            return True
+        if host == allowed:
+            return True
+    return False

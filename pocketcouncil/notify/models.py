@@ -99,7 +99,7 @@ class Notification(models.Model):
         help_text=_("Email address or phone number; empty for push and the in-app inbox."),
     )
     push_subscription = models.ForeignKey(
-        "notify.PushSubscription", null=True, blank=True, on_delete=models.CASCADE
+        "notify.PushSubscription", null=True, blank=True, on_delete=models.SET_NULL
     )
     event = models.CharField(_("event"), max_length=30, choices=Event.choices)
     reason = models.CharField(

@@ -256,13 +256,18 @@ def test_quiet_hours_form(client):
 
 def test_push_subscription_endpoint(client):
     url = reverse("notify:push-subscribe")
-    body = {"endpoint": "https://push.example.net/abc", "keys": {"p256dh": "k", "auth": "a"}}
+    body = {
+        "endpoint": "https://fcm.googleapis.com/fcm/send/abc",
+        "keys": {"p256dh": "k", "auth": "a"},
+    }
     assert client.post(url, json.dumps(body), content_type="application/json").status_code == 403
     user = UserFactory()
     client.force_login(user)
     assert client.post(url, "{not json", content_type="application/json").status_code == 400
-    bad = dict(body, endpoint="ftp://nope")
-    assert client.post(url, json.dumps(bad), content_type="application/json").status_code == 400
+    for endpoint in ["ftp://nope", "https://10.0.0.5/admin", "http://fcm.googleapis.com/x"]:
+        bad = dict(body, endpoint=endpoint)
+        response = client.post(url, json.dumps(bad), content_type="application/json")
+        assert response.status_code == 400
     assert client.post(url, json.dumps(body), content_type="application/json").status_code == 201
     assert PushSubscription.objects.get().user == user
     off = dict(body, unsubscribe=True)
