@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # django-ninja: the /api/v1/ JSON API; listed so its docs use local static files
     "pocketcouncil.core",
     "pocketcouncil.councils",
     "pocketcouncil.accounts",
@@ -222,7 +223,8 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_request_login_code"  # a sign-in code by email is the default way in
 LOGIN_REDIRECT_URL = "accounts-profile"
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*"]  # no password at sign-up; one can be added later
+# A password is optional at sign-up (blank means sign in by code only) and can be set later.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
