@@ -1,0 +1,113 @@
+"""Front-door search: accuracy of each method on the labelled phrasings, and latency.
+
+Targets (issue 4): top-3 accuracy at least 95 %, p95 latency under 30 ms with the full
+catalogue of the 3 demo councils loaded. Accuracy is measured on
+tests/data/front_door_phrasings.csv (resident phrasings -> LGSL codes).
+
+- "index" rows time the ranking alone (the in-process index, warm).
+- "end to end" rows time ``queries.front_door_search`` as a page or the API calls it: the
+  catalogue version stamp query, ranking, two-tier routing, no-good-match cut-off and FAQ
+  answers. A result only counts if it is shown, so a weak match that the page withholds
+  ("no good match") counts as a miss.
+"""
+
+from __future__ import annotations
+
+from common import percentiles, setup_django
+
+
+def main() -> None:
+    setup_django()
+    from django.db import connection
+
+    from pocketcouncil.councils import queries as councils
+    from pocketcouncil.councils.models import Council
+    from pocketcouncil.services import evaluation, queries, search
+    from pocketcouncil.services.models import Service
+
+    phrasings = evaluation.load_phrasings()
+    services, faqs, overrides, council_rows = search.catalogue_rows()
+    print(
+        f"database: {connection.vendor}; {Service.objects.count()} services in the catalogue, "
+        f"{Council.objects.count()} councils; {len(phrasings)} labelled phrasings"
+    )
+
+    keyword_docs = [
+        (
+            set(
+                search.words(
+                    " ".join(
+                        [
+                            s["name"],
+                            s["synonyms"],
+                            s["summary"],
+                            s["lgsl_label"],
+                            s["lgsl_description"],
+                        ]
+                    )
+                )
+            ),
+            s["lgsl"],
+        )
+        for s in services
+    ]
+
+    def keyword(text: str) -> list[int]:
+        query = set(search.words(text))
+        scored = sorted(
+            (-len(query & words), lgsl) for words, lgsl in keyword_docs if query & words
+        )
+        return [lgsl for _score, lgsl in scored[:3]]
+
+    bm25 = search.Index(services, faqs, overrides, council_rows, method=search.BM25_PLAIN)
+    final = search.Index(services, faqs, overrides, council_rows, method=search.FINAL)
+
+    rows = [
+        ("keyword (index)", evaluation.evaluate(keyword, phrasings)),
+        (
+            "bm25 (index)",
+            evaluation.evaluate(lambda q: [h.lgsl for h in bm25.search(q, limit=3)], phrasings),
+        ),
+        (
+            "final (index)",
+            evaluation.evaluate(lambda q: [h.lgsl for h in final.search(q, limit=3)], phrasings),
+        ),
+    ]
+    demo = {c.slug: c for c in Council.objects.all()}
+    point = councils.postcode_get("OX4 3BD")
+    contexts = [
+        ("final end to end, no council", {}),
+        ("final end to end, council=manchester", {"council": demo["manchester"]}),
+        ("final end to end, council=oxford", {"council": demo["oxford"]}),
+        ("final end to end, postcode OX4 3BD", {"lon": point.longitude, "lat": point.latitude}),
+    ]
+    queries.front_door_search(text="warm up", **contexts[0][1])
+    for label, context in contexts:
+
+        def run(text, context=context):
+            outcome = queries.front_door_search(text=text, limit=3, **context)
+            return [r.lgsl for r in outcome.results]
+
+        rows.append((label, evaluation.evaluate(run, phrasings)))
+
+    print(f"{'method':<40} {'top-1':>7} {'top-3':>7} {'p50 ms':>8} {'p95 ms':>8}")
+    for label, result in rows:
+        stats = percentiles(result.latencies_ms)
+        print(
+            f"{label:<40} {result.top1_rate:>7.1%} {result.top3_rate:>7.1%} "
+            f"{stats['p50']:>8.2f} {stats['p95']:>8.2f}"
+        )
+    final_result = rows[2][1]
+    if final_result.misses:
+        print("final (index) misses in the top 3:")
+        for query, found in final_result.misses:
+            print(f"  {query!r} -> {found}")
+
+
+if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    main()

@@ -1,0 +1,52 @@
+"""Import the Local Government Service List: ``manage.py services_import_lgsl``. Idempotent."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from pocketcouncil.services import actions, content, lgsl
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the Local Government Service List (data/lgsl/esd_services_lgsl.csv) into the "
+        "service catalogue, then apply the hand-written plain-English content. Running it again "
+        "changes nothing; it reports what it added, changed and skipped."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", type=Path, default=lgsl.LGSL_SERVICES_CSV)
+        parser.add_argument(
+            "--no-content",
+            action="store_true",
+            help="Only import the LGSL rows; do not apply the hand-written content.",
+        )
+
+    def handle(self, *args, file, no_content=False, verbosity=1, **options):
+        interactive = verbosity >= 1 and sys.stderr.isatty()
+
+        def progress(rows):
+            return tqdm(rows, desc="LGSL services", unit=" rows", disable=not interactive)
+
+        try:
+            report = lgsl.lgsl_import(rows=lgsl.read_rows(file), progress=progress)
+        except lgsl.LgslFileError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"LGSL services: {report.summary()}.")
+        if verbosity >= 2:
+            for line, why in report.skipped:
+                self.stdout.write(f"  skipped line {line}: {why}")
+        if not no_content:
+            try:
+                applied = actions.catalogue_content_apply(entries=content.SERVICES)
+            except actions.ServiceNotInCatalogueError as error:
+                raise CommandError(str(error)) from None
+            for label in sorted({*applied.created, *applied.changed, *applied.unchanged}):
+                self.stdout.write(
+                    f"Hand-written {label}: {applied.created[label]} added, "
+                    f"{applied.changed[label]} changed, {applied.unchanged[label]} unchanged, "
+                    f"{applied.deleted[label]} removed."
+                )
+        self.stdout.write(self.style.SUCCESS("Service catalogue up to date."))

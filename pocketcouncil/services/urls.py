@@ -1,0 +1,22 @@
+"""Service catalogue and front-door pages, and the mount point of the platform API."""
+
+from django.urls import include, path
+
+from pocketcouncil.core.api import api
+from pocketcouncil.services import views
+
+service_patterns = [
+    path("services/", views.index, name="index"),
+    path("services/search", views.search, name="search"),
+    path("services/search/answer", views.answer_feedback, name="answer-feedback"),
+    path("services/topics/<slug:topic>/", views.topic, name="topic"),
+    path("services/<int:lgsl>/", views.service_national, name="service-national"),
+    path("councils/<slug:slug>/services/<int:lgsl>/", views.service_detail, name="service-detail"),
+]
+
+urlpatterns = [
+    path("", include((service_patterns, "services"))),
+    # THE platform API (every app's router is added in pocketcouncil/core/api.py). Mounted here
+    # because the root URLconf includes app URLconfs automatically and core is not one of them.
+    path("api/v1/", api.urls),
+]
