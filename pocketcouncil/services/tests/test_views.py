@@ -1,0 +1,168 @@
+"""The front door and service pages over HTTP, without JavaScript."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from pocketcouncil.services import actions
+from pocketcouncil.services.models import FrontDoorSearch, Service, ServiceFAQ
+
+pytestmark = pytest.mark.django_db
+
+
+def result_links(response) -> list[str]:
+    return re.findall(r'font-size-24" href="([^"?]+)', response.content.decode())
+
+
+def test_browse_by_topic(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        response = client.get("/services/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Bins, rubbish and recycling" in html
+    assert 'action="/services/search"' in html
+    with django_assert_max_num_queries(4):
+        response = client.get("/services/topics/bins/")
+    assert "Bin collections and missed bins" in response.content.decode()
+    assert client.get("/services/topics/nope/").status_code == 404
+
+
+def test_navigation_has_services(client):
+    html = client.get("/").content.decode()
+    assert 'href="/services/"' in html
+
+
+def test_search_lands_on_the_right_council_with_a_postcode(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(40):
+        response = client.get(
+            "/services/search", {"q": "light out on my road", "postcode": "OX4 3BD"}
+        )
+    assert response.status_code == 200
+    assert result_links(response)[0] == "/councils/oxfordshire/services/564/"
+    assert (
+        "Showing the council responsible for each service at OX4 3BD" in response.content.decode()
+    )
+
+
+def test_search_on_a_council_keeps_its_residents_in_one_step(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        response = client.get("/services/search", {"q": "bins not emptied", "council": "oxford"})
+    assert result_links(response)[0] == "/councils/oxford/services/524/"
+
+
+def test_a_wrong_postcode_is_a_field_error_not_a_500(client):
+    response = client.get("/services/search", {"q": "pothole", "postcode": "nonsense"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error:" in html
+    assert "govuk-error-summary" in html and "Enter a full postcode, like OX4 3BD" in html
+
+
+def test_an_empty_query_asks_for_words(client):
+    response = client.get("/services/search", {"q": "  "})
+    assert "Enter what you need" in response.content.decode()
+
+
+def test_no_good_match_offers_browsing_and_contact_details(client):
+    response = client.get("/services/search", {"q": "purple elephant trampoline"})
+    html = response.content.decode()
+    assert "We could not find a service matching" in html
+    assert 'href="/services/"' in html
+    assert "01632 960 002" in html  # Oxford's phone number
+    assert FrontDoorSearch.objects.get().shown == []
+
+
+def test_answer_first_then_did_this_answer_your_question(client):
+    response = client.get(
+        "/services/search", {"q": "how do I pay my council tax", "council": "oxford"}
+    )
+    html = response.content.decode()
+    assert html.index("How do I pay my council tax?") < html.index("pc-results")
+    assert "Did this answer your question?" in html
+    token = re.search(r'name="search" value="([^"]+)"', html).group(1)
+    search = FrontDoorSearch.objects.get()
+    assert search.answer_shown.question == "How do I pay my council tax?"
+    assert search.council.slug == "oxford"
+
+    response = client.post(reverse("services:answer-feedback"), {"search": token, "helped": "no"})
+    assert response.status_code == 200
+    assert "Sorry that did not answer your question" in response.content.decode()
+    search.refresh_from_db()
+    assert search.answer_helped is False
+
+
+def test_feedback_with_a_forged_token_changes_nothing(client):
+    response = client.post(
+        reverse("services:answer-feedback"), {"search": "1:forged", "helped": "yes"}
+    )
+    assert response.status_code == 302
+    assert not FrontDoorSearch.objects.filter(answer_helped__isnull=False).exists()
+
+
+def test_the_click_is_recorded_without_personal_data(client):
+    response = client.get(
+        "/services/search",
+        {"q": "pothole outside 12 Iffley Road OX4 1EA call me 07700 900123 jo@example.com"},
+    )
+    link = re.search(r'font-size-24" href="([^"]+)"', response.content.decode()).group(1)
+    client.get(link.replace("&amp;", "&"))
+    search = FrontDoorSearch.objects.get()
+    assert search.clicked_lgsl == 557
+    assert "OX4" not in search.query and "07700" not in search.query
+    assert "jo@example.com" not in search.query
+    assert search.query == "pothole outside 12 Iffley Road [postcode] call me [number] [email]"
+    assert search.council is None  # no postcode or council given: justified in the model
+
+
+def test_service_page_for_a_council(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        response = client.get("/councils/oxford/services/524/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Bin collections and missed bins" in html
+    assert "Online reporting for this service is not open on Pocket Council yet" in html
+    assert "Which bin was missed?" in html
+    assert "Handled by the Waste and recycling team." in html
+    assert "01632 960 002" in html
+    assert "Why was my bin not emptied?" in html
+
+
+def test_urgent_notice_is_shown_first(client):
+    html = client.get("/councils/oxfordshire/services/557/").content.decode()
+    assert "If anyone is in danger" in html
+
+
+def test_another_tiers_service_points_to_the_provider(client):
+    response = client.get("/councils/oxfordshire/services/524/")
+    assert response.status_code == 404
+    assert 'href="/councils/oxford/services/524/"' in response.content.decode()
+
+
+def test_national_page_sends_a_postcode_to_the_responsible_council(client):
+    response = client.get("/services/564/", {"postcode": "OX4 3BD"})
+    assert response.headers["Location"] == "/councils/oxfordshire/services/564/"
+    response = client.get("/services/564/", {"postcode": "SW1A 1AA"})
+    assert "We could not find that postcode" in response.content.decode()
+    assert client.get("/services/999999/").status_code == 404
+
+
+def test_markdown_is_sanitised(client):
+    Service.objects.filter(lgsl=524).update(
+        how_to="Hello <script>alert(1)</script> [x](javascript:alert(1)) **bold**"
+    )
+    html = client.get("/councils/oxford/services/524/").content.decode()
+    assert "<script>alert" not in html and "javascript:" not in html
+    assert "<strong>bold</strong>" in html
+
+
+def test_a_hidden_service_is_gone_for_that_council_only(client, demo):
+    service = Service.objects.get(lgsl=524)
+    actions.service_override_set(council=demo["oxford"], service=service, actor=None, hidden=True)
+    assert client.get("/councils/oxford/services/524/").status_code == 404
+    assert client.get("/councils/manchester/services/524/").status_code == 200
+
+
+def test_faq_of_a_service_is_on_its_page(client):
+    faq = ServiceFAQ.objects.filter(service__lgsl=564).first()
+    assert faq.question in client.get("/councils/manchester/services/564/").content.decode()
