@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "pocketcouncil.accounts",
     "pocketcouncil.services",
     "pocketcouncil.notify",
+    "pocketcouncil.transparency",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,521 @@
+"""Every write of the transparency app: spending imports (prepare, confirm, run, roll back).
+
+Importing a file
+----------------
+1. ``spending_file_prepare`` keeps the uploaded file, hashes it, finds its header line and guesses
+   which column holds each field. Nothing is imported yet (state PENDING).
+2. Staff confirm or correct the columns: ``spending_import_confirm`` queues the import as a
+   background task (``tasks.spending_import_task``), in the same transaction.
+3. ``spending_import_run`` streams the file and stores payments in batches inside ONE database
+   transaction: if anything goes wrong, nothing of the file is kept and the import is marked
+   failed with the reason.
+
+Not importing the same payment twice
+------------------------------------
+Two guards. The same file (same SHA-256) cannot be imported twice for a council: a partial unique
+constraint on the import says so at once. And every payment carries a fingerprint, unique per
+council: a hash of its date, amount, supplier, service area, expense type and reference, plus
+which occurrence of that combination it is in its file. So a payment already stored from another
+file (councils publish monthly files and then a yearly one) is skipped and reported as a
+duplicate, while two identical lines in one file (Manchester pays three identical £570 season
+ticket loans in one transaction) are kept as the separate payments they are, with a warning.
+The occurrence is worked out against the database (which holds this import's earlier batches), so
+memory stays flat however long the file is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import BinaryIO
+
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from pocketcouncil.accounts import permissions
+from pocketcouncil.councils.models import Council
+from pocketcouncil.transparency import spending_csv
+from pocketcouncil.transparency.models import (
+    ACTIVE_STATES,
+    ImportIssue,
+    ImportState,
+    IssueSeverity,
+    Payment,
+    SpendingImport,
+)
+from pocketcouncil.transparency.spending_csv import Issue, IssueKind, ParsedRow, SpendingFileError
+
+BATCH_SIZE = 5000
+UPLOAD_FOLDER = "transparency/spending-uploads"
+
+
+def _action(preferred: str) -> str:
+    """The permission to check. The role table grants "transparency.publish" to council admins
+    today; the finer actions this app asks for are used as soon as the role table has them."""
+    return preferred if preferred in permissions.ACTIONS else "transparency.publish"
+
+
+IMPORT_SPENDING = _action("transparency.import_spending")
+EDIT_BUDGETS = _action("transparency.edit_budgets")
+
+
+class SpendingImportError(Exception):
+    """An import cannot be done (the message says why, in plain words)."""
+
+
+class SpendingFileAlreadyImportedError(SpendingImportError):
+    pass
+
+
+class SpendingImportStateError(SpendingImportError):
+    pass
+
+
+ProgressCallback = Callable[[int, int], None]  # (rows read so far, bytes read so far)
+
+
+def _require(actor, action: str, council: Council) -> None:
+    if actor is not None:  # None: the platform itself (command line, demo loader)
+        permissions.require(actor, action, council)
+
+
+def _sha256_of(binary: BinaryIO) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    binary.seek(0)
+    while chunk := binary.read(1024 * 1024):
+        digest.update(chunk)
+        size += len(chunk)
+    binary.seek(0)
+    return digest.hexdigest(), size
+
+
+def _already_imported(council: Council, sha256: str, exclude_pk=None) -> SpendingImport | None:
+    found = SpendingImport.objects.filter(council=council, sha256=sha256, state__in=ACTIVE_STATES)
+    if exclude_pk:
+        found = found.exclude(pk=exclude_pk)
+    return found.first()
+
+
+def _refuse_if_imported(council: Council, sha256: str, exclude_pk=None) -> None:
+    earlier = _already_imported(council, sha256, exclude_pk)
+    if earlier is not None:
+        raise SpendingFileAlreadyImportedError(
+            f"This file was already imported for {council.name} as import {earlier.pk} "
+            f"({earlier.file_name}, {earlier.get_state_display().lower()})."
+        )
+
+
+@transaction.atomic
+def spending_file_prepare(
+    *, council: Council, upload: BinaryIO, file_name: str, actor, keep_file: bool = True
+) -> SpendingImport:
+    """Record an uploaded file and guess its columns. Raises SpendingImportError if it cannot be
+    read at all or was already imported."""
+    _require(actor, IMPORT_SPENDING, council)
+    sha256, size = _sha256_of(upload)
+    if size == 0:
+        raise SpendingImportError("The file is empty.")
+    _refuse_if_imported(council, sha256)
+    try:
+        info = spending_csv.preview(_Unclosable(upload))
+    except SpendingFileError as error:
+        raise SpendingImportError(str(error)) from None
+    finally:
+        upload.seek(0)
+    stored = ""
+    if keep_file:
+        name = f"{UPLOAD_FOLDER}/{council.slug}/{sha256[:16]}.csv"
+        stored = default_storage.save(name, File(upload, name=os.path.basename(file_name)))
+    return SpendingImport.objects.create(
+        council=council,
+        file_name=os.path.basename(file_name)[:255],
+        stored_file=stored,
+        sha256=sha256,
+        size_bytes=size,
+        encoding=info["encoding"],
+        header=info["header"],
+        header_line=info["header_line"],
+        mapping=info["mapping"],
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def spending_import_confirm(
+    *, spending_import: SpendingImport, mapping: dict[str, int | None], actor
+) -> SpendingImport:
+    """Staff confirmed the columns: queue the import to run in the background."""
+    from pocketcouncil.transparency.tasks import spending_import_task
+
+    spending_import = SpendingImport.objects.select_for_update().get(pk=spending_import.pk)
+    _require(actor, IMPORT_SPENDING, spending_import.council)
+    if spending_import.state != ImportState.PENDING:
+        raise SpendingImportStateError("This import has already been started.")
+    try:
+        spending_csv.check_mapping(mapping, spending_import.header)
+    except SpendingFileError as error:
+        raise SpendingImportError(str(error)) from None
+    _refuse_if_imported(spending_import.council, spending_import.sha256, spending_import.pk)
+    spending_import.mapping = mapping
+    spending_import.state = ImportState.QUEUED
+    spending_import.save(update_fields=["mapping", "state"])
+    spending_import_task.enqueue(spending_import.pk)
+    return spending_import
+
+
+@transaction.atomic
+def spending_import_cancel(*, spending_import: SpendingImport, actor) -> SpendingImport:
+    spending_import = SpendingImport.objects.select_for_update().get(pk=spending_import.pk)
+    _require(actor, IMPORT_SPENDING, spending_import.council)
+    if spending_import.state != ImportState.PENDING:
+        raise SpendingImportStateError("Only an import that has not started can be cancelled.")
+    spending_import.state = ImportState.CANCELLED
+    spending_import.save(update_fields=["state"])
+    _delete_stored_file(spending_import)
+    return spending_import
+
+
+def spending_import_file(
+    *,
+    council: Council,
+    path: str | Path,
+    actor,
+    mapping: dict[str, int | None] | None = None,
+    progress: ProgressCallback | None = None,
+) -> SpendingImport:
+    """Import a file from disk now, in this process (command line, demo loader, benchmarks).
+
+    The guessed mapping is used unless one is given. Returns the import; its state says whether
+    it worked (IMPORTED) or not (FAILED, with ``error``).
+    """
+    path = Path(path)
+    with path.open("rb") as binary:
+        spending_import = spending_file_prepare(
+            council=council, upload=binary, file_name=path.name, actor=actor, keep_file=False
+        )
+        if mapping is not None:
+            try:
+                spending_csv.check_mapping(mapping, spending_import.header)
+            except SpendingFileError as error:
+                raise SpendingImportError(str(error)) from None
+            spending_import.mapping = mapping
+        spending_import.state = ImportState.QUEUED
+        spending_import.save(update_fields=["mapping", "state"])
+        return spending_import_run(
+            spending_import=spending_import, binary=binary, actor=actor, progress=progress
+        )
+
+
+def spending_import_run(
+    *,
+    spending_import: SpendingImport,
+    actor,
+    binary: BinaryIO | None = None,
+    progress: ProgressCallback | None = None,
+    today: dt.date | None = None,
+) -> SpendingImport:
+    """Run a queued import. All its payments are stored, or none are.
+
+    Not wrapped in one atomic block on purpose: the import is marked RUNNING (and, if it fails,
+    FAILED) outside the transaction that stores the payments, so staff can see what happened.
+    """
+    _require(actor, IMPORT_SPENDING, spending_import.council)
+    claimed = (
+        SpendingImport.objects.filter(pk=spending_import.pk, state=ImportState.QUEUED).update(
+            state=ImportState.RUNNING, started_at=timezone.now()
+        )
+        == 1
+    )
+    if not claimed:
+        raise SpendingImportStateError("This import is not waiting to run.")
+    spending_import.refresh_from_db()
+    today = today or timezone.localdate()
+    opened = binary is None
+    try:
+        if opened:
+            binary = default_storage.open(spending_import.stored_file, "rb")
+        with transaction.atomic():
+            counts = _store_rows(spending_import, binary, progress=progress, today=today)
+            spending_import.__dict__.update(counts)
+            spending_import.state = ImportState.IMPORTED
+            spending_import.finished_at = timezone.now()
+            spending_import.error = ""
+            spending_import.save()
+    except (SpendingFileError, SpendingImportError, IntegrityError, OSError) as error:
+        _mark_failed(spending_import, error)
+        return spending_import
+    except Exception as error:
+        _mark_failed(spending_import, error)
+        raise
+    finally:
+        if opened and binary is not None:
+            binary.close()
+    _delete_stored_file(spending_import)
+    return spending_import
+
+
+def _mark_failed(spending_import: SpendingImport, error: Exception) -> None:
+    message = str(error) or error.__class__.__name__
+    if isinstance(error, IntegrityError):
+        message = "The same file is being imported at the same time; nothing was imported."
+    elif isinstance(error, OSError):
+        message = f"The uploaded file could not be read ({error.__class__.__name__})."
+    SpendingImport.objects.filter(pk=spending_import.pk).update(
+        state=ImportState.FAILED, error=message[:2000], finished_at=timezone.now()
+    )
+    spending_import.refresh_from_db()
+
+
+def _delete_stored_file(spending_import: SpendingImport) -> None:
+    if spending_import.stored_file and default_storage.exists(spending_import.stored_file):
+        default_storage.delete(spending_import.stored_file)
+
+
+@dataclass
+class _Counts:
+    rows_read: int = 0
+    rows_imported: int = 0
+    rows_skipped: int = 0
+    rows_with_warnings: int = 0
+    total_amount: Decimal = Decimal("0.00")
+    first_paid_on: dt.date | None = None
+    last_paid_on: dt.date | None = None
+    bytes_read: int = 0
+    # Fingerprints of payments this file repeats from earlier imports (see the module docstring).
+    claimed: set[str] = field(default_factory=set)
+    import_names: dict[int, str] = field(default_factory=dict)
+
+    def as_fields(self) -> dict:
+        return {
+            name: getattr(self, name)
+            for name in (
+                "rows_read",
+                "rows_imported",
+                "rows_skipped",
+                "rows_with_warnings",
+                "total_amount",
+                "first_paid_on",
+                "last_paid_on",
+                "bytes_read",
+            )
+        }
+
+
+def _store_rows(
+    spending_import: SpendingImport,
+    binary: BinaryIO,
+    *,
+    progress: ProgressCallback | None,
+    today: dt.date,
+) -> dict:
+    binary.seek(0)
+    reader = spending_csv.SpendingReader(_Unclosable(binary))
+    counts = _Counts()
+    batch: list[ParsedRow | Issue] = []
+    for item in reader.rows(spending_import.mapping, today=today):
+        batch.append(item)
+        if len(batch) >= BATCH_SIZE:
+            _store_batch(spending_import, batch, counts)
+            batch = []
+            counts.bytes_read = reader.bytes_read
+            if progress:
+                progress(counts.rows_read, counts.bytes_read)
+    _store_batch(spending_import, batch, counts)
+    counts.bytes_read = spending_import.size_bytes or reader.bytes_read
+    if progress:
+        progress(counts.rows_read, counts.bytes_read)
+    return counts.as_fields()
+
+
+def _key(row: ParsedRow) -> bytes:
+    return "\x1f".join(
+        (
+            row.paid_on.isoformat(),
+            str(row.amount),
+            row.supplier.casefold(),
+            row.service_area.casefold(),
+            row.expense_type.casefold(),
+            row.reference.casefold(),
+        )
+    ).encode()
+
+
+def _fingerprint(key: bytes, occurrence: int) -> str:
+    return hashlib.blake2b(key + b"\x1e%d" % occurrence, digest_size=16).hexdigest()
+
+
+def _owners(council_id: int, fingerprints) -> dict[str, int]:
+    """Which import stored each of these fingerprints already (for this council)."""
+    return dict(
+        Payment.objects.filter(council_id=council_id, fingerprint__in=list(fingerprints))
+        .values_list("fingerprint", "spending_import_id")
+        .iterator()
+    )
+
+
+def _import_name(counts: _Counts, import_id: int) -> str:
+    if import_id not in counts.import_names:
+        counts.import_names[import_id] = (
+            SpendingImport.objects.filter(pk=import_id).values_list("file_name", flat=True).first()
+            or ""
+        )
+    return counts.import_names[import_id]
+
+
+def _store_batch(
+    spending_import: SpendingImport, batch: list[ParsedRow | Issue], counts: _Counts
+) -> None:
+    council_id = spending_import.council_id
+    import_id = spending_import.pk
+    rows = [(item, _key(item)) for item in batch if isinstance(item, ParsedRow)]
+    known: dict[str, int | None] = dict.fromkeys((_fingerprint(k, 1) for _, k in rows), None)
+    # Parameters per query stay under SQLite's limit of 999.
+    pending = list(known)
+    for start in range(0, len(pending), 900):
+        known.update(_owners(council_id, pending[start : start + 900]))
+    assigned: set[str] = set()
+    payments: list[Payment] = []
+    issues: list[ImportIssue] = []
+
+    def issue(line: int, kind: str, message: str, raw: str = "", *, rejected: bool) -> None:
+        issues.append(
+            ImportIssue(
+                council_id=council_id,
+                spending_import_id=import_id,
+                line_number=line,
+                severity=IssueSeverity.REJECTED if rejected else IssueSeverity.WARNING,
+                kind=kind,
+                message=message[:300],
+                raw=raw[:500],
+            )
+        )
+
+    rows_iter = iter(rows)
+    for item in batch:
+        counts.rows_read += 1
+        if isinstance(item, Issue):
+            counts.rows_skipped += 1
+            issue(item.line_number, item.kind, item.message, item.raw, rejected=True)
+            continue
+        row, key = next(rows_iter)
+        occurrence = 1
+        while True:
+            fingerprint = _fingerprint(key, occurrence)
+            if fingerprint in assigned or fingerprint in counts.claimed:
+                occurrence += 1
+                continue
+            if fingerprint not in known:
+                known.update(dict.fromkeys([fingerprint], None))
+                known.update(_owners(council_id, [fingerprint]))
+            owner = known[fingerprint]
+            if owner == import_id:
+                occurrence += 1
+                continue
+            break
+        if owner is not None:
+            counts.rows_skipped += 1
+            counts.claimed.add(fingerprint)
+            issue(
+                row.line_number,
+                IssueKind.DUPLICATE,
+                f"Already imported: the same payment is in import {owner} "
+                f"({_import_name(counts, owner)}).",
+                rejected=True,
+            )
+            continue
+        assigned.add(fingerprint)
+        warnings = list(row.warnings)
+        if occurrence > 1:
+            warnings.append(
+                (
+                    IssueKind.REPEATED_IN_FILE,
+                    "Identical to an earlier line of this file: kept as a separate payment.",
+                )
+            )
+        if warnings:
+            counts.rows_with_warnings += 1
+            for kind, message in warnings:
+                issue(row.line_number, kind, message, rejected=False)
+        counts.rows_imported += 1
+        counts.total_amount += row.amount
+        if counts.first_paid_on is None or row.paid_on < counts.first_paid_on:
+            counts.first_paid_on = row.paid_on
+        if counts.last_paid_on is None or row.paid_on > counts.last_paid_on:
+            counts.last_paid_on = row.paid_on
+        payments.append(
+            Payment(
+                council_id=council_id,
+                spending_import_id=import_id,
+                line_number=row.line_number,
+                paid_on=row.paid_on,
+                amount_pence=int(row.amount * 100),
+                supplier=row.supplier,
+                service_area=row.service_area,
+                expense_type=row.expense_type,
+                reference=row.reference,
+                purpose=row.purpose,
+                fingerprint=fingerprint,
+            )
+        )
+    if payments:
+        Payment.objects.bulk_create(payments, batch_size=_insert_batch_size())
+    if issues:
+        ImportIssue.objects.bulk_create(issues, batch_size=_insert_batch_size())
+
+
+def _insert_batch_size() -> int:
+    # SQLite allows 999 parameters per statement as Django counts them; PostgreSQL many more.
+    return 1000 if connection.vendor == "postgresql" else 999 // 12
+
+
+@transaction.atomic
+def spending_import_rollback(*, spending_import: SpendingImport, actor) -> SpendingImport:
+    """Remove every payment an import stored; keep the import, marked rolled back, and its log."""
+    spending_import = SpendingImport.objects.select_for_update().get(pk=spending_import.pk)
+    _require(actor, IMPORT_SPENDING, spending_import.council)
+    if spending_import.state != ImportState.IMPORTED:
+        raise SpendingImportStateError("Only a finished import can be rolled back.")
+    Payment.objects.filter(spending_import=spending_import).delete()
+    spending_import.state = ImportState.ROLLED_BACK
+    spending_import.rolled_back_at = timezone.now()
+    spending_import.rolled_back_by = actor
+    spending_import.save(update_fields=["state", "rolled_back_at", "rolled_back_by"])
+    return spending_import
+
+
+class _Unclosable:
+    """A file wrapper whose close() does nothing, so a text reader can be dropped without
+    closing the caller's file."""
+
+    def __init__(self, binary: BinaryIO):
+        self._binary = binary
+
+    def close(self) -> None:
+        pass
+
+    @property
+    def closed(self) -> bool:
+        return False
+
+    def readable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return False
+
+    def seekable(self) -> bool:
+        return True
+
+    def flush(self) -> None:
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self._binary, name)

@@ -1,0 +1,504 @@
+"""Reading spending CSV files as councils really publish them. Pure Python, no database.
+
+Councils publish payments over £500 under the Local Government Transparency Code, each with its
+own column names, date and amount formats, encoding and junk lines. This module:
+
+- opens a file as a stream of text whatever its encoding (UTF-8, UTF-8 with a byte order mark,
+  Windows-1252), never holding more than a small buffer in memory;
+- finds the real header line below any title lines, and guesses which column holds each field
+  (``guess_mapping``), which staff then confirm or correct;
+- turns each line into a ``ParsedRow`` or an ``Issue`` saying, in plain words, what is wrong.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import BinaryIO
+
+# The fields Pocket Council keeps for each payment. Date, amount and supplier must be mapped.
+FIELDS = ("paid_on", "amount", "supplier", "service_area", "expense_type", "reference", "purpose")
+REQUIRED_FIELDS = ("paid_on", "amount", "supplier")
+FIELD_LABELS = {
+    "paid_on": "Payment date",
+    "amount": "Amount",
+    "supplier": "Supplier name",
+    "service_area": "Service area",
+    "expense_type": "Expense type",
+    "reference": "Transaction reference",
+    "purpose": "Purpose of spend",
+}
+
+# Headings councils use for each field, normalised (lower case, letters and digits only, text in
+# brackets removed), best first. "Net Amount" beats "Amount"; "Expense Area" is the 2015 code's
+# name for the service area.
+HEADINGS: dict[str, tuple[str, ...]] = {
+    "paid_on": (
+        "date",
+        "paiddate",
+        "paymentdate",
+        "invoicepaymentdate",
+        "datepaid",
+        "transactiondate",
+        "effectivedate",
+        "dateofpayment",
+        "postingdate",
+    ),
+    "amount": (
+        "netamount",
+        "amount",
+        "amountexcludingvat",
+        "amountexvat",
+        "netvalue",
+        "value",
+        "paymentamount",
+        "transactionamount",
+        "total",
+    ),
+    "supplier": (
+        "suppliername",
+        "supplier",
+        "beneficiaryname",
+        "beneficiary",
+        "payeename",
+        "payee",
+        "vendorname",
+        "vendor",
+        "merchantname",
+        "creditorname",
+    ),
+    "service_area": (
+        "servicearea",
+        "expensearea",
+        "service",
+        "servicedivision",
+        "directorate",
+        "department",
+        "servicelabel",
+        "costcentredescription",
+    ),
+    "expense_type": (
+        "expensetype",
+        "expensestype",
+        "expendituretype",
+        "expenditurecategory",
+        "procurementclassificationcouncilsprocurementcategoryname",
+        "proclasscategory",
+        "expensedescription",
+        "accountdescription",
+        "subjectivedescription",
+        "expensecategory",
+        "category",
+    ),
+    "reference": (
+        "transactionnumber",
+        "transno",
+        "transactionno",
+        "transactionid",
+        "transactionreference",
+        "internalrefnumber",
+        "internalreference",
+        "paymentreference",
+        "reference",
+        "invoicenumber",
+    ),
+    "purpose": (
+        "purposeofspendsummary",
+        "purposeofspend",
+        "purpose",
+        "extendeddescription",
+        "description",
+        "narrative",
+        "details",
+    ),
+}
+
+# How many lines from the top are searched for the header line.
+HEADER_SEARCH_LINES = 30
+# How far a payment date may be in the future before it is treated as a typing error.
+MAX_FUTURE_DAYS = 366
+MIN_YEAR = 2000
+
+TEXT_LIMITS = {
+    "supplier": 255,
+    "service_area": 255,
+    "expense_type": 255,
+    "reference": 100,
+    "purpose": 500,
+}
+
+
+class SpendingFileError(ValueError):
+    """The file cannot be imported at all (no header found, a required column missing...)."""
+
+
+class IssueKind:
+    BLANK = "blank"
+    TOTALS = "totals"
+    REPEATED_HEADER = "repeated_header"
+    NO_DATE = "no_date"
+    BAD_DATE = "bad_date"
+    NO_AMOUNT = "no_amount"
+    BAD_AMOUNT = "bad_amount"
+    MISSING_SUPPLIER = "missing_supplier"  # a warning: the payment is kept
+    REPEATED_IN_FILE = "repeated_in_file"  # a warning: the payment is kept
+    DUPLICATE = "duplicate"  # the payment is already stored for this council
+
+
+# ---------------------------------------------------------------------------------------------
+# Encoding
+
+
+def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode bytes that are not UTF-8 as Windows-1252 (a file saved by Excel mid-way through)."""
+    bad = error.object[error.start : error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("pocketcouncil_cp1252", _cp1252_fallback)
+
+SNIFF_BYTES = 64 * 1024
+
+
+def detect_encoding(head: bytes) -> str:
+    """'utf-8-sig', 'utf-8' or 'cp1252', judged from the first bytes of a file."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def open_text(binary: BinaryIO) -> tuple[io.TextIOWrapper, str]:
+    """A text stream over a binary file, and the encoding used.
+
+    UTF-8 files are read as UTF-8; if a stray Windows-1252 byte turns up later in the file it is
+    read as Windows-1252 rather than failing the whole import.
+    """
+    start = binary.tell()
+    head = binary.read(SNIFF_BYTES)
+    binary.seek(start)
+    encoding = detect_encoding(head)
+    errors = "pocketcouncil_cp1252" if encoding.startswith("utf-8") else "replace"
+    text = io.TextIOWrapper(binary, encoding=encoding, errors=errors, newline="")
+    return text, encoding
+
+
+# ---------------------------------------------------------------------------------------------
+# Headers and mapping
+
+
+def normalise_heading(text: str) -> str:
+    text = re.sub(r"\([^)]*\)", "", text.casefold())
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+_KNOWN = {name for names in HEADINGS.values() for name in names}
+
+
+def looks_like_header(cells: list[str]) -> bool:
+    """A line naming at least a date or supplier column and an amount column."""
+    names = {normalise_heading(c) for c in cells}
+    has_amount = bool(names & set(HEADINGS["amount"]))
+    has_other = bool(names & (set(HEADINGS["paid_on"]) | set(HEADINGS["supplier"])))
+    return has_amount and has_other
+
+
+def guess_mapping(header: list[str]) -> dict[str, int | None]:
+    """Which column (0-based) holds each field, or None. Each column is used at most once."""
+    normalised = [normalise_heading(c) for c in header]
+    mapping: dict[str, int | None] = {}
+    used: set[int] = set()
+    for field_name in FIELDS:
+        mapping[field_name] = None
+        for candidate in HEADINGS[field_name]:
+            index = next(
+                (i for i, n in enumerate(normalised) if n == candidate and i not in used), None
+            )
+            if index is not None:
+                mapping[field_name] = index
+                used.add(index)
+                break
+    return mapping
+
+
+def check_mapping(mapping: dict[str, int | None], header: list[str]) -> None:
+    """Raise SpendingFileError unless every required field has a column of the header."""
+    missing = [FIELD_LABELS[f] for f in REQUIRED_FIELDS if mapping.get(f) is None]
+    if missing:
+        raise SpendingFileError(
+            "Choose the column for: " + ", ".join(missing) + ". We could not tell which it is."
+        )
+    for field_name, index in mapping.items():
+        if field_name not in FIELDS:
+            raise SpendingFileError(f"Unknown field {field_name!r}.")
+        if index is not None and not 0 <= index < len(header):
+            raise SpendingFileError(f"{FIELD_LABELS[field_name]}: there is no column {index + 1}.")
+    chosen = [i for i in mapping.values() if i is not None]
+    if len(chosen) != len(set(chosen)):
+        raise SpendingFileError("Each column can be used for one field only.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_ISO = re.compile(rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}}){_TIME}$")
+_DMY = re.compile(rf"^(\d{{1,2}})[/.-](\d{{1,2}})[/.-](\d{{4}}|\d{{2}}){_TIME}$")
+_D_MON_Y = re.compile(r"^(\d{1,2})[- ]([A-Za-z]{3,9})[- ,]+(\d{4}|\d{2})$")
+
+
+class ValueProblem(ValueError):
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return 2000 + year if len(text) == 2 else year
+
+
+@lru_cache(maxsize=8192)
+def _parse_date_cached(text: str) -> dt.date:
+    if match := _ISO.match(text):
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    elif match := _DMY.match(text):  # UK councils write day first
+        day, month, year = int(match[1]), int(match[2]), _year(match[3])
+    elif match := _D_MON_Y.match(text):
+        month_number = _MONTHS.get(match[2].casefold())
+        if month_number is None:
+            raise ValueProblem(IssueKind.BAD_DATE, f"'{text}' is not a month we recognise.")
+        day, month, year = int(match[1]), month_number, _year(match[3])
+    else:
+        raise ValueProblem(
+            IssueKind.BAD_DATE,
+            f"'{text}' is not a date we recognise (we read 01/04/2024, 2024-04-01 and 1-Apr-24).",
+        )
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueProblem(IssueKind.BAD_DATE, f"'{text}' is not a real date.") from None
+
+
+def parse_date(text: str, *, today: dt.date) -> dt.date:
+    text = text.strip()
+    if not text:
+        raise ValueProblem(IssueKind.NO_DATE, "The payment date is blank.")
+    value = _parse_date_cached(text)
+    if value.year < MIN_YEAR or value > today + dt.timedelta(days=MAX_FUTURE_DAYS):
+        raise ValueProblem(IssueKind.BAD_DATE, f"'{text}' is outside the years we accept.")
+    return value
+
+
+_NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^\.\d+$")
+_PENNY = Decimal("0.01")
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+def parse_amount(text: str) -> Decimal:
+    """'£1,234.50' -> 1234.50; '(1,234.50)', '-1234.5', '£-5', '12.00CR' are credits (negative)."""
+    original = text.strip()
+    if not original:
+        raise ValueProblem(IssueKind.NO_AMOUNT, "The amount is blank.")
+    value = original.replace(" ", "")
+    negative = False
+    if value.startswith("(") and value.endswith(")"):
+        negative, value = True, value[1:-1]
+    if value.upper().endswith("CR"):
+        negative, value = True, value[:-2]
+    if value.startswith("-"):
+        negative, value = not negative, value[1:]
+    if value.startswith("£"):
+        value = value[1:]
+    if value.startswith("-"):
+        negative, value = not negative, value[1:]
+    if not _NUMBER.match(value):
+        raise ValueProblem(IssueKind.BAD_AMOUNT, f"'{original}' is not an amount of money.")
+    try:
+        amount = Decimal(value.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern above already rules this out
+        raise ValueProblem(IssueKind.BAD_AMOUNT, f"'{original}' is not an amount.") from None
+    rounded = amount.quantize(_PENNY)
+    if rounded != amount:
+        raise ValueProblem(
+            IssueKind.BAD_AMOUNT, f"'{original}' has fractions of a penny; check the column."
+        )
+    if rounded > MAX_AMOUNT:
+        raise ValueProblem(IssueKind.BAD_AMOUNT, f"'{original}' is too large to be a payment.")
+    return -rounded if negative else rounded
+
+
+# ---------------------------------------------------------------------------------------------
+# Lines
+
+
+@dataclass(slots=True)
+class ParsedRow:
+    line_number: int
+    paid_on: dt.date
+    amount: Decimal
+    supplier: str
+    service_area: str
+    expense_type: str
+    reference: str
+    purpose: str
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Issue:
+    line_number: int
+    kind: str
+    message: str
+    raw: str = ""
+    rejected: bool = True
+
+
+_TOTALS = re.compile(r"^\s*(grand\s+|sub[\s-]?)?totals?\b", re.IGNORECASE)
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    if index is None or index >= len(cells):
+        return ""
+    return cells[index].strip()
+
+
+def raw_line(cells: list[str]) -> str:
+    return ",".join(cells)[:500]
+
+
+def parse_line(
+    cells: list[str],
+    line_number: int,
+    mapping: dict[str, int | None],
+    header_normalised: list[str],
+    *,
+    today: dt.date,
+) -> ParsedRow | Issue:
+    """One data line: a payment, or the reason it is not one."""
+    if not any(c.strip() for c in cells):
+        return Issue(line_number, IssueKind.BLANK, "Blank line.")
+    date_text = _cell(cells, mapping["paid_on"])
+    if (not date_text or _TOTALS.match(date_text)) and any(_TOTALS.match(c) for c in cells):
+        return Issue(
+            line_number, IssueKind.TOTALS, "A totals line, not a payment.", raw_line(cells)
+        )
+    if [normalise_heading(c) for c in cells[: len(header_normalised)]] == header_normalised:
+        return Issue(line_number, IssueKind.REPEATED_HEADER, "The header line again.")
+    try:
+        paid_on = parse_date(date_text, today=today)
+        amount = parse_amount(_cell(cells, mapping["amount"]))
+    except ValueProblem as problem:
+        return Issue(line_number, problem.kind, str(problem), raw_line(cells))
+    texts = {name: _cell(cells, mapping.get(name))[:limit] for name, limit in TEXT_LIMITS.items()}
+    row = ParsedRow(line_number, paid_on, amount, **texts)
+    if not row.supplier:
+        row.warnings.append(
+            (IssueKind.MISSING_SUPPLIER, "No supplier name: kept and shown as 'Not named'.")
+        )
+    return row
+
+
+@dataclass
+class Header:
+    cells: list[str]
+    line_number: int
+    junk_lines: int
+
+
+class SpendingReader:
+    """Streams a spending file line by line, after locating its header.
+
+    ``bytes_read`` reports progress through the underlying binary file.
+    """
+
+    def __init__(self, binary: BinaryIO):
+        self.binary = binary
+        self.text, self.encoding = open_text(binary)
+        self.reader = csv.reader(self.text)
+        self.header = self._find_header()
+
+    def _find_header(self) -> Header:
+        for junk, cells in enumerate(self.reader):
+            if looks_like_header(cells):
+                # Trailing empty columns (a habit of spreadsheets) are dropped.
+                while cells and not cells[-1].strip():
+                    cells.pop()
+                return Header([c.strip() for c in cells], self.reader.line_num, junk_lines=junk)
+            if junk + 1 >= HEADER_SEARCH_LINES:
+                break
+        raise SpendingFileError(
+            "We could not find the header line (the one naming the date, amount and supplier "
+            f"columns) in the first {HEADER_SEARCH_LINES} lines."
+        )
+
+    @property
+    def bytes_read(self) -> int:
+        try:
+            return self.binary.tell()
+        except (OSError, ValueError):
+            return 0
+
+    def lines(self) -> Iterator[tuple[int, list[str]]]:
+        """(line number where the record starts, cells) for every line after the header."""
+        previous = self.reader.line_num
+        for cells in self.reader:
+            yield previous + 1, cells
+            previous = self.reader.line_num
+
+    def rows(
+        self, mapping: dict[str, int | None], *, today: dt.date
+    ) -> Iterator[ParsedRow | Issue]:
+        check_mapping(mapping, self.header.cells)
+        header_normalised = [normalise_heading(c) for c in self.header.cells]
+        for line_number, cells in self.lines():
+            yield parse_line(cells, line_number, mapping, header_normalised, today=today)
+
+
+def preview(binary: BinaryIO, *, lines: int = 5) -> dict:
+    """What staff see before importing: encoding, header, guessed mapping, first lines."""
+    reader = SpendingReader(binary)
+    sample = []
+    for _, cells in reader.lines():
+        sample.append(cells)
+        if len(sample) >= lines:
+            break
+    return {
+        "encoding": reader.encoding,
+        "header": reader.header.cells,
+        "header_line": reader.header.line_number,
+        "junk_lines": reader.header.junk_lines,
+        "mapping": guess_mapping(reader.header.cells),
+        "sample": sample,
+    }
