@@ -51,9 +51,9 @@ class NotifyInputError(ValidationError):
 
 def _kick() -> None:
     """Enqueue delivery in the current transaction: it commits (or not) with the rows."""
-    from pocketcouncil.notify.tasks import notification_deliver_task
+    from pocketcouncil.notify.tasks import kick
 
-    notification_deliver_task.enqueue()
+    kick()
 
 
 def _normalise_phone(number: str) -> str:
@@ -219,17 +219,17 @@ def _rows_for(
 
 
 def _write(rows: list[Notification], earliest_digest, any_instant) -> int:
-    from pocketcouncil.notify.tasks import notification_deliver_task, notification_digest_task
+    from pocketcouncil.notify.tasks import kick, schedule_digest
 
     before = len(rows)
     for start in range(0, len(rows), INSERT_BATCH):
         Notification.objects.bulk_create(rows[start : start + INSERT_BATCH], ignore_conflicts=True)
     if any_instant:
-        # One task per couple of batches lets several workers share a big fan-out.
+        # A big fan-out gets a few tasks, so several workers can share it.
         for _ in range(min(4, max(1, before // 2000))):
-            notification_deliver_task.enqueue()
+            kick()
     if earliest_digest:
-        notification_digest_task.using(run_after=earliest_digest).enqueue()
+        schedule_digest(earliest_digest)
     return before
 
 
@@ -425,7 +425,7 @@ def _radius_targets(*, base, council, point, category) -> list[tuple]:
 def digests_send_due(*, actor=None, now: datetime | None = None) -> int:
     """Gather held messages whose summary time has come into one summary per person, channel
     and council. Safe to run twice: each summary has an idempotency key for its day."""
-    from pocketcouncil.notify.tasks import notification_deliver_task
+    from pocketcouncil.notify.tasks import kick
 
     now = now or timezone.now()
     held = list(
@@ -474,7 +474,7 @@ def digests_send_due(*, actor=None, now: datetime | None = None) -> int:
         )
         made += int(created)
     if groups:
-        notification_deliver_task.enqueue()
+        kick()
     return made
 
 

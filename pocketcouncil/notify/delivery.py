@@ -65,7 +65,7 @@ def _due(now: datetime):
 
 def claim(*, batch_size: int, now: datetime | None = None) -> tuple[str, list[Notification]]:
     """Lease up to ``batch_size`` due rows to this worker. Returns (lease token, rows)."""
-    from pocketcouncil.notify.tasks import notification_deliver_task
+    from pocketcouncil.notify.tasks import schedule_recheck
 
     now = now or timezone.now()
     lease_until = now + timedelta(seconds=conf.lease_seconds())
@@ -83,8 +83,8 @@ def claim(*, batch_size: int, now: datetime | None = None) -> tuple[str, list[No
             lease_token=token,
             attempts=F("attempts") + 1,
         )
-        # If this worker dies, this picks the rows up again once the lease has run out.
-        notification_deliver_task.using(run_after=lease_until + timedelta(seconds=1)).enqueue()
+        # If this worker dies, a task then picks the rows up again once the lease has run out.
+        schedule_recheck(lease_until)
     for row in rows:
         row.in_doubt = row.state == State.SENDING
         row.state = State.SENDING

@@ -6,8 +6,9 @@ outbox". So enqueuing a task twice, or a task that dies half-way, never sends an
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -22,11 +23,9 @@ TIME_LIMIT_SECONDS = 60
 def notification_deliver_task() -> dict:
     report = delivery.deliver_due(time_limit=TIME_LIMIT_SECONDS)
     if delivery.has_due():
-        notification_deliver_task.enqueue()
+        kick()
     if report.next_retry_at:
-        notification_deliver_task.using(
-            run_after=max(report.next_retry_at, timezone.now() + timedelta(seconds=1))
-        ).enqueue()
+        kick(at=max(report.next_retry_at, timezone.now() + timedelta(seconds=1)))
     return {
         "sent": report.sent,
         "retried": report.retried,
@@ -41,3 +40,45 @@ def notification_digest_task() -> dict:
 
     made = actions.digests_send_due(actor=None)
     return {"digests": made}
+
+
+def _can_defer(task_) -> bool:
+    return task_.get_backend().supports_defer
+
+
+def kick(*, at: datetime | None = None) -> None:
+    """Ask a worker to look at the outbox (now, or at ``at``), in the current transaction.
+
+    With the database backend the task row commits or rolls back with the caller's change.
+    The immediate backend (TASKS_RUN_IMMEDIATELY, development only) would send before the
+    caller commits, so there the task runs after commit instead, and deferred runs are left
+    to ``manage.py notify_deliver``.
+    """
+    if _can_defer(notification_deliver_task):
+        if at is None:
+            notification_deliver_task.enqueue()
+        else:
+            notification_deliver_task.using(run_after=at).enqueue()
+    elif at is None:
+        transaction.on_commit(notification_deliver_task.enqueue)
+
+
+def schedule_digest(at: datetime) -> None:
+    if _can_defer(notification_digest_task):
+        notification_digest_task.using(run_after=at).enqueue()
+
+
+def schedule_recheck(lease_until: datetime) -> None:
+    """Make sure a task runs after ``lease_until`` to rescue rows a dead worker was holding.
+
+    Batches claimed in the same minute share one recheck, so a big fan-out adds one task per
+    minute, not one per batch.
+    """
+    if not _can_defer(notification_deliver_task):
+        return
+    at = (lease_until + timedelta(minutes=1)).replace(second=0, microsecond=0)
+    from django_tasks_db.models import DBTaskResult
+
+    path = f"{notification_deliver_task.func.__module__}.{notification_deliver_task.name}"
+    if not DBTaskResult.objects.filter(status="READY", task_path=path, run_after=at).exists():
+        notification_deliver_task.using(run_after=at).enqueue()
