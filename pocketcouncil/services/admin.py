@@ -1,0 +1,74 @@
+from django.contrib import admin
+
+from pocketcouncil.services.models import (
+    CouncilService,
+    FrontDoorSearch,
+    Service,
+    ServiceAttribute,
+    ServiceFAQ,
+)
+
+
+class ServiceAttributeInline(admin.TabularInline):
+    model = ServiceAttribute
+    extra = 0
+    fields = ["order", "code", "label", "help_text", "datatype", "required", "values"]
+
+
+class ServiceFAQInline(admin.StackedInline):
+    model = ServiceFAQ
+    extra = 0
+    fields = ["order", "question", "answer"]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["lgsl", "name", "topic", "tier", "curated", "location_based"]
+    list_filter = ["curated", "topic", "tier", "location_based", "minimum_assurance_level"]
+    search_fields = ["lgsl", "name", "lgsl_label", "synonyms"]
+    readonly_fields = ["lgsl_label", "lgsl_description", "created_at", "updated_at"]
+    inlines = [ServiceFAQInline, ServiceAttributeInline]
+    fieldsets = [
+        (None, {"fields": ["lgsl", "lgsl_label", "lgsl_description", "curated"]}),
+        ("Plain English", {"fields": ["name", "summary", "synonyms", "eligibility", "how_to"]}),
+        (
+            "How it works",
+            {
+                "fields": [
+                    "topic",
+                    "tier",
+                    "team_name",
+                    "location_based",
+                    "minimum_assurance_level",
+                    "anonymous_allowed",
+                    "sla_working_days",
+                    "urgent_notice",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(CouncilService)
+class CouncilServiceAdmin(admin.ModelAdmin):
+    list_display = ["service", "council", "hidden", "name", "team"]
+    list_filter = ["council", "hidden"]
+    search_fields = ["service__name", "service__lgsl", "name"]
+    autocomplete_fields = ["service"]
+    list_select_related = ["service", "council", "team"]
+
+
+@admin.register(FrontDoorSearch)
+class FrontDoorSearchAdmin(admin.ModelAdmin):
+    """Read-only: what residents searched for and whether the front door helped."""
+
+    list_display = ["created_at", "query", "council", "clicked_lgsl", "answer_helped"]
+    list_filter = ["council", "answer_helped"]
+    search_fields = ["query"]
+    list_select_related = ["council"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
