@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -247,10 +247,19 @@ def mobile_code_send(*, user: User, mobile: str, actor: User) -> MobileCode:
     return row
 
 
-@transaction.atomic
 def mobile_verify(*, user: User, code: str, actor: User) -> LevelChange:
     """Check the code the person typed against the latest one sent. Raises a ``MobileCode*``
-    error with a plain message when it is wrong, expired, or tried too often."""
+    error with a plain message when it is wrong, expired, or tried too often.
+
+    A wrong try is counted in its own transaction, so raising the error does not undo it."""
+    outcome = _mobile_verify(user=user, code=code, actor=actor)
+    if isinstance(outcome, AccountsError):
+        raise outcome
+    return outcome
+
+
+@transaction.atomic
+def _mobile_verify(*, user: User, code: str, actor: User) -> LevelChange | AccountsError:
     now = timezone.now()
     row = (
         MobileCode.objects.select_for_update()
@@ -259,15 +268,15 @@ def mobile_verify(*, user: User, code: str, actor: User) -> LevelChange:
         .first()
     )
     if row is None or row.expires_at <= now:
-        raise MobileCodeExpiredError(_("That code has expired. Ask for a new code."))
+        return MobileCodeExpiredError(_("That code has expired. Ask for a new code."))
     if row.attempts >= settings.ACCOUNTS_SMS_CODE_MAX_ATTEMPTS:
-        raise MobileCodeTooManyAttemptsError(
+        return MobileCodeTooManyAttemptsError(
             _("That code was entered wrongly too many times. Ask for a new code.")
         )
     typed = re.sub(r"\s", "", code or "")
     if not hmac.compare_digest(row.code_hash, _code_hash(user.pk, row.mobile, typed)):
-        MobileCode.objects.filter(pk=row.pk).update(attempts=row.attempts + 1)
-        raise MobileCodeWrongError(
+        MobileCode.objects.filter(pk=row.pk).update(attempts=models.F("attempts") + 1)
+        return MobileCodeWrongError(
             _("That code is not right. Check the text message and try again.")
         )
     before = queries.level_for(user)

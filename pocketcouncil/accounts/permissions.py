@@ -71,6 +71,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | {
             "cases.view",
             "cases.change_status",
+            "cases.assign",
             "cases.note",
             "cases.merge",
             "accounts.act_for_resident",

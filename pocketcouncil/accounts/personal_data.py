@@ -153,7 +153,10 @@ def register_accounts() -> None:
             "postcode": Place._meta.get_field("postcode").help_text,
             "longitude": _("Why we hold it: the map point of your postcode, to find your council."),
             "latitude": _("Why we hold it: the map point of your postcode, to find your council."),
-            "in_council_area_at": Place._meta.get_field("in_council_area_at").help_text,
+            "in_council_area_at": _(
+                "Why we hold it: to show when we found your home inside a council's area "
+                "(needed for level 2)."
+            ),
         },
         anonymise=lambda qs: qs.delete(),
         technical={"id", "user", "created_at", "updated_at"},

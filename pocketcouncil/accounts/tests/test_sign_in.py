@@ -18,6 +18,12 @@ def code_from_last_email() -> str:
     return next(line for line in lines if re.fullmatch(r"[A-Z0-9-]{6,12}", line))
 
 
+def sign_in_by_code(client, email: str) -> None:
+    client.post("/accounts/login/code/", {"email": email})
+    client.post("/accounts/login/code/confirm/", {"code": code_from_last_email()})
+    assert "_auth_user_id" in client.session
+
+
 def test_sign_up_with_only_an_email_address_and_a_code(client):
     response = client.post("/accounts/signup/", {"email": "new.person@example.com"})
     assert response.status_code == 302
