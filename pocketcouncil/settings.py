@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "pocketcouncil.accounts",
     "pocketcouncil.services",
     "pocketcouncil.notify",
+    "pocketcouncil.cases",
     "pocketcouncil.transparency",
 ]
 
@@ -67,12 +68,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "pocketcouncil.accounts.middleware.AssistedDigitalMiddleware",
     "pocketcouncil.accounts.middleware.AdminRequiresMfaMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
 
 ROOT_URLCONF = "pocketcouncil.urls"
 WSGI_APPLICATION = "pocketcouncil.wsgi.application"
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "pocketcouncil.core.context_processors.site",
+                "pocketcouncil.notify.context_processors.inbox",
             ],
         },
     },
@@ -271,3 +273,29 @@ ACCOUNTS_OIDC_IDENTITY_VALUES = config.env_list(
 # How long an SMS code lasts and how many wrong tries it takes.
 ACCOUNTS_SMS_CODE_TIMEOUT = config.env_int(env, "ACCOUNTS_SMS_CODE_TIMEOUT", 600)
 ACCOUNTS_SMS_CODE_MAX_ATTEMPTS = 5
+
+# --- notify ---
+# Where text messages go: "govuk_notify" (needs NOTIFY_API_KEY), "console" (the log) or "locmem"
+# (a list in memory, for tests). Email goes through EMAIL_BACKEND unless NOTIFY_EMAIL_BACKEND is
+# "govuk_notify". docs/notifications.md explains every setting.
+NOTIFY_SMS_BACKEND = env.get(
+    "NOTIFY_SMS_BACKEND",
+    {"test": "locmem", "development": "console"}.get(POCKETCOUNCIL_ENV, "govuk_notify"),
+)
+NOTIFY_EMAIL_BACKEND = env.get("NOTIFY_EMAIL_BACKEND", "django")
+NOTIFY_CALLBACK_TOKEN = env.get("NOTIFY_CALLBACK_TOKEN", "")
+NOTIFY_VAPID_PUBLIC_KEY = env.get("NOTIFY_VAPID_PUBLIC_KEY", "")
+NOTIFY_VAPID_PRIVATE_KEY = env.get("NOTIFY_VAPID_PRIVATE_KEY", "")
+NOTIFY_VAPID_SUBJECT = env.get("NOTIFY_VAPID_SUBJECT", "mailto:noreply@localhost")
+NOTIFY_MAX_ATTEMPTS = config.env_int(env, "NOTIFY_MAX_ATTEMPTS", 8)
+NOTIFY_RETRY_BASE_SECONDS = config.env_int(env, "NOTIFY_RETRY_BASE_SECONDS", 30)
+NOTIFY_DELIVERY_BATCH_SIZE = config.env_int(env, "NOTIFY_DELIVERY_BATCH_SIZE", 50)
+NOTIFY_DELIVERY_LEASE_SECONDS = config.env_int(env, "NOTIFY_DELIVERY_LEASE_SECONDS", 900)
+
+# --- cases ---
+# How long after sending a report its reporter may still edit it and add photos (minutes).
+CASES_EDIT_MINUTES = config.env_int(env, "CASES_EDIT_MINUTES", 30)
+# How long after a case is fixed or closed its reporter may say "it is not fixed" (days).
+CASES_REOPEN_DAYS = config.env_int(env, "CASES_REOPEN_DAYS", 28)
+# Largest photo accepted, before re-encoding (bytes).
+CASES_PHOTO_MAX_BYTES = config.env_int(env, "CASES_PHOTO_MAX_BYTES", 10 * 1024 * 1024)

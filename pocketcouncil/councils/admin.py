@@ -10,7 +10,10 @@ class CouncilAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "tier", "upper_tier", "is_demo"]}),
+        (
+            None,
+            {"fields": ["name", "slug", "tier", "upper_tier", "case_reference_prefix", "is_demo"]},
+        ),
         ("Branding", {"fields": ["logo_text", "brand_colour"]}),
         (
             "Contact details",

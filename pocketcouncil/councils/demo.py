@@ -20,6 +20,7 @@ GEO_DIR = Path(settings.BASE_DIR) / "data" / "geo"
 COUNCILS = [
     {
         "slug": "oxfordshire",
+        "case_reference_prefix": "OCC",
         "name": "Oxfordshire County Council (demo)",
         "tier": CouncilTier.COUNTY,
         "logo_text": "Oxfordshire County Council (demo)",
@@ -32,6 +33,7 @@ COUNCILS = [
     },
     {
         "slug": "oxford",
+        "case_reference_prefix": "OXF",
         "name": "Oxford City Council (demo)",
         "tier": CouncilTier.DISTRICT,
         "logo_text": "Oxford City Council (demo)",
@@ -44,6 +46,7 @@ COUNCILS = [
     },
     {
         "slug": "manchester",
+        "case_reference_prefix": "MCR",
         "name": "Manchester City Council (demo)",
         "tier": CouncilTier.UNITARY,
         "logo_text": "Manchester City Council (demo)",

@@ -72,6 +72,13 @@ class Council(models.Model):
     logo_text = models.CharField(
         _("logo text"), max_length=60, blank=True, help_text=_("Short name shown in the header.")
     )
+    case_reference_prefix = models.CharField(
+        _("reference prefix"),
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2,4}$", _("Use 2 to 4 capital letters."))],
+        help_text=_("Starts every case reference, e.g. OXF in OXF-26-000123."),
+    )
     website = models.URLField(_("website"), blank=True)
     phone = models.CharField(_("phone number"), max_length=40, blank=True)
     email = models.EmailField(_("email address"), blank=True)

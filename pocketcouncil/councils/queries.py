@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
 
 import shapely
+import shapely.ops
 from django.conf import settings
 from django.db import connections
 
@@ -226,3 +228,28 @@ def councils_for_area(area: Area) -> list[Council]:
     if area.council.upper_tier_id:
         councils.insert(0, area.council.upper_tier)
     return councils
+
+
+def distance_to_edge_m(*, council: Council, lon: float, lat: float) -> float | None:
+    """How far a point is from the edge of the council's own area, in metres (None if the
+    council has no area covering the point). Used to warn that a pin near a boundary goes to
+    this council and not its neighbour."""
+    areas = [
+        a
+        for a in areas_containing(lon=lon, lat=lat, kinds=[AreaKind.DISTRICT, AreaKind.COUNTY])
+        if a.council_id == council.pk
+    ]
+    if not areas:
+        return None
+    area = areas[0]
+    shape = geo.prepared_geometry(area.geometry_key, lambda: _geometry_of(area))
+    point = shapely.Point(lon, lat)
+    nearest = shapely.ops.nearest_points(shape.boundary, point)[0]
+    return _metres(lat, lon, nearest.y, nearest.x)
+
+
+def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))

@@ -27,6 +27,9 @@ class CouncilFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Test Borough Council {n}")
     slug = factory.Sequence(lambda n: f"test-borough-{n}")
     tier = CouncilTier.UNITARY
+    case_reference_prefix = factory.Sequence(
+        lambda n: "T" + "".join(chr(65 + int(d)) for d in f"{n:03d}")
+    )
     brand_colour = "#1d4f91"
     phone = "01632 960 100"
 

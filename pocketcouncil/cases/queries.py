@@ -1,0 +1,210 @@
+"""Every read of cases other code needs. Tenant scoping lives here: staff reads take the
+council explicitly and residents see only their own private data."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case as SqlCase
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from pocketcouncil.accounts import permissions
+from pocketcouncil.cases.models import PUBLIC_EVENT_KINDS, Case, CaseEvent
+from pocketcouncil.cases.workflow import OPEN, CaseStatus
+
+NEARBY_METRES = 150
+EARTH_RADIUS_M = 6_371_000
+
+
+def _base() -> QuerySet:
+    return Case.objects.select_related("council", "service", "team", "assigned_to")
+
+
+def case_get_by_reference(reference: str) -> Case:
+    """Raises ``Case.DoesNotExist``."""
+    return _base().get(reference=reference.strip().upper())
+
+
+def case_visible_to(case: Case, user) -> str | None:
+    """How ``user`` may see ``case``: "staff", "resident", "public", or None (not at all)."""
+    if user is not None and user.is_authenticated:
+        if permissions.has_perm(user, "cases.view", case):
+            return "staff"
+        if case.resident_id == user.pk:
+            return "resident"
+    if case.is_public:
+        return "public"
+    return None
+
+
+def case_get_for_viewer(*, reference: str, user) -> tuple[Case, str]:
+    """The case and how the viewer sees it. Raises ``Case.DoesNotExist`` for a case the viewer
+    may not see at all, so a private case's existence is not revealed by guessing."""
+    case = case_get_by_reference(reference)
+    view = case_visible_to(case, user)
+    if view is None:
+        raise Case.DoesNotExist
+    return case, view
+
+
+def timeline(*, case: Case, view: str) -> list[CaseEvent]:
+    """The events a viewer may see: everything for staff, public events for others."""
+    events = CaseEvent.objects.filter(case=case).select_related("actor", "on_behalf_of")
+    if view != "staff":
+        events = events.filter(is_public=True, kind__in=PUBLIC_EVENT_KINDS)
+    return list(events.order_by("created_at", "pk"))
+
+
+def case_list_for_resident(*, user) -> list[Case]:
+    """Every case the resident reported, across all councils, newest first."""
+    return list(_base().filter(resident=user).prefetch_related("photos").order_by("-received_at"))
+
+
+def cases_supported_by(*, user) -> list[Case]:
+    """Cases the resident said "me too" to."""
+    return list(_base().filter(supporters__user=user).order_by("-received_at"))
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = "open"  # "open", "all", or one status
+    service_id: int | None = None
+    ward_id: int | None = None
+    priority: str = ""
+    overdue: bool = False
+    assigned_to_id: int | None = None
+    team_id: int | None = None
+    search: str = ""
+    sort: str = "due"  # "due", "newest", "oldest", "priority"
+
+
+_SORTS = {
+    "due": ["due_at", "received_at"],
+    "newest": ["-received_at"],
+    "oldest": ["received_at"],
+    "priority": ["-priority_rank", "due_at"],
+}
+
+
+def case_queue(*, council, user, filters: QueueFilters) -> QuerySet:
+    """A council's cases for the staff queue, filtered and sorted. Raises PermissionDenied for
+    staff of another council."""
+    if not permissions.has_perm(user, "cases.view", council):
+        raise PermissionDenied
+    cases = _base().filter(council=council)
+    if filters.status == "open":
+        cases = cases.filter(status__in=OPEN)
+    elif filters.status in CaseStatus.values:
+        cases = cases.filter(status=filters.status)
+    if filters.service_id:
+        cases = cases.filter(service_id=filters.service_id)
+    if filters.ward_id:
+        cases = cases.filter(ward_id=filters.ward_id)
+    if filters.priority:
+        cases = cases.filter(priority=filters.priority)
+    if filters.team_id:
+        cases = cases.filter(team_id=filters.team_id)
+    if filters.assigned_to_id:
+        cases = cases.filter(assigned_to_id=filters.assigned_to_id)
+    if filters.overdue:
+        cases = cases.filter(status__in=OPEN, due_at__lt=timezone.now())
+    if filters.search:
+        text = filters.search.strip()
+        cases = cases.filter(
+            Q(reference__iexact=text)
+            | Q(description__icontains=text)
+            | Q(location_text__icontains=text)
+        )
+    if filters.sort == "priority":
+        cases = cases.annotate(
+            priority_rank=SqlCase(
+                When(priority="urgent", then=Value(4)),
+                When(priority="high", then=Value(3)),
+                When(priority="normal", then=Value(2)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+    return cases.order_by(*_SORTS.get(filters.sort, _SORTS["due"]))
+
+
+def queue_counts(*, council, user) -> dict[str, int]:
+    """Counts for the queue's summary: open, overdue, unassigned, assigned to me."""
+    if not permissions.has_perm(user, "cases.view", council):
+        raise PermissionDenied
+    now = timezone.now()
+    return Case.objects.filter(council=council, status__in=OPEN).aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=Q(due_at__lt=now)),
+        unassigned=Count("pk", filter=Q(assigned_to__isnull=True)),
+        mine=Count("pk", filter=Q(assigned_to=user)),
+    )
+
+
+def _box(lat: float, lon: float, metres: float) -> tuple[float, float, float, float]:
+    dlat = metres / 111_320
+    dlon = metres / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def case_nearby_open(
+    *, service, lat: float, lon: float, metres: float = NEARBY_METRES, limit: int = 5
+) -> list[tuple[Case, int]]:
+    """Open public reports of the same service near a point, nearest first, with distances in
+    metres: shown before submitting so a resident can say "me too" instead."""
+    south, north, west, east = _box(lat, lon, metres)
+    candidates = (
+        Case.objects.filter(
+            service=service,
+            status__in=OPEN,
+            is_public=True,
+            latitude__gte=south,
+            latitude__lte=north,
+            longitude__gte=west,
+            longitude__lte=east,
+        )
+        .select_related("service", "council")
+        .order_by("-received_at")[:200]
+    )
+    found = []
+    for case in candidates:
+        d = distance_m(lat, lon, case.latitude, case.longitude)
+        if d <= metres:
+            found.append((case, round(d)))
+    found.sort(key=lambda pair: pair[1])
+    return found[:limit]
+
+
+def public_cases(
+    *,
+    council=None,
+    service_id: int | None = None,
+    status: str = "open",
+    ward_id: int | None = None,
+    limit: int = 500,
+) -> list[Case]:
+    """Public reports for the map and list (no personal data is ever read from these)."""
+    cases = Case.objects.filter(is_public=True).select_related("service", "council")
+    if council is not None:
+        cases = cases.filter(council=council)
+    if service_id:
+        cases = cases.filter(service_id=service_id)
+    if ward_id:
+        cases = cases.filter(ward_id=ward_id)
+    if status == "open":
+        cases = cases.filter(status__in=OPEN)
+    elif status == "fixed":
+        cases = cases.filter(status=CaseStatus.RESOLVED)
+    elif status in CaseStatus.values:
+        cases = cases.filter(status=status)
+    return list(cases.order_by("-received_at")[:limit])

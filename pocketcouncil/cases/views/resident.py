@@ -1,0 +1,285 @@
+"""A case's own page, what a resident can do on it, their list of requests, and public reports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pocketcouncil.accounts.assisted import actor_for
+from pocketcouncil.cases import actions, queries, workflow
+from pocketcouncil.cases.forms import EditForm, MessageForm, ReopenForm, SatisfactionForm
+from pocketcouncil.cases.models import Case, CasePhoto
+from pocketcouncil.cases.views.journey import SENT_KEY
+from pocketcouncil.cases.workflow import CaseStatus
+from pocketcouncil.councils.models import Area, AreaKind, Council
+from pocketcouncil.services.models import Service
+
+
+def _case_for(request, reference: str) -> tuple[Case, str]:
+    try:
+        return queries.case_get_for_viewer(reference=reference, user=request.user)
+    except Case.DoesNotExist:
+        raise Http404(_("There is no case with that reference, or you cannot see it.")) from None
+
+
+def next_step(case: Case) -> str:
+    """One plain sentence: what happens next, and by when."""
+    due = timezone.localtime(case.due_at).strftime("%-d %B %Y") if case.due_at else ""
+    if case.status in (CaseStatus.SUBMITTED, CaseStatus.ACKNOWLEDGED, CaseStatus.IN_PROGRESS):
+        if due:
+            return _("%(team)s aims to deal with it by %(due)s.") % {
+                "team": case.team.name if case.team else case.council.name,
+                "due": due,
+            }
+        return _("%(council)s will update you when there is progress.") % {
+            "council": case.council.name
+        }
+    if case.status == CaseStatus.WAITING:
+        return _("We need more information from you before we can carry on. Reply below.")
+    if case.status == CaseStatus.RESOLVED:
+        return _("This has been fixed. If it is not, tell us below.")
+    if case.status == CaseStatus.CLOSED:
+        return _("This was closed without a fix: %(reason)s.") % {
+            "reason": str(workflow.CloseReason(case.close_reason).label).lower()
+        }
+    if case.status == CaseStatus.DUPLICATE and case.duplicate_of_id:
+        return _("This is the same problem as %(ref)s: follow that one.") % {
+            "ref": case.duplicate_of.reference
+        }
+    return ""
+
+
+def case_detail(request, reference: str):
+    case, view = _case_for(request, reference)
+    is_reporter = view == "resident" or (
+        view == "staff" and request.user.is_authenticated and case.resident_id == request.user.pk
+    )
+    reopen_open = (
+        case.status in workflow.REOPENABLE
+        and case.finished_at is not None
+        and timezone.now() - case.finished_at <= actions._reopen_window()
+    )
+    photos = case.photos.all() if view != "public" else case.photos.filter(is_public=True)
+    context = {
+        "case": case,
+        "view": view,
+        "is_reporter": is_reporter,
+        "events": queries.timeline(case=case, view=view),
+        "photos": photos,
+        "next_step": next_step(case),
+        "can_reply": is_reporter and case.is_open,
+        "can_reopen": is_reporter and reopen_open,
+        "can_rate": is_reporter and case.status in workflow.REOPENABLE and not case.satisfaction,
+        "can_edit": is_reporter and case.editable_until and timezone.now() < case.editable_until,
+        "can_me_too": (
+            request.user.is_authenticated and not is_reporter and case.is_public and case.is_open
+        ),
+        "message_form": MessageForm(),
+        "reopen_form": ReopenForm(),
+        "satisfaction_form": SatisfactionForm(),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+def case_sent(request, reference: str):
+    """The confirmation page: reference, what happens next, and by when."""
+    if reference not in request.session.get(SENT_KEY, []):
+        return redirect("cases:detail", reference=reference)
+    try:
+        case = queries.case_get_by_reference(reference)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    return render(request, "cases/case_sent.html", {"case": case, "next_step": next_step(case)})
+
+
+def _resident_post(request, reference: str, form_class, action, success: str, **extra):
+    case, view = _case_for(request, reference)
+    form = form_class(request.POST, request.FILES or None) if form_class else None
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("cases:detail", reference=case.reference)
+    try:
+        action(case, actor_for(request), form.cleaned_data if form else {})
+    except (actions.CaseInputError, workflow.CaseTransitionNotAllowedError) as error:
+        messages.error(request, getattr(error, "message", str(error)))
+    else:
+        messages.success(request, success)
+    return redirect("cases:detail", reference=case.reference)
+
+
+@require_POST
+@login_required
+def case_reply(request, reference: str):
+    return _resident_post(
+        request,
+        reference,
+        MessageForm,
+        lambda case, actor, data: actions.case_resident_reply(
+            case=case, actor=actor, message=data["message"]
+        ),
+        _("Your message has been added. The team will see it."),
+    )
+
+
+@require_POST
+@login_required
+def case_reopen(request, reference: str):
+    return _resident_post(
+        request,
+        reference,
+        ReopenForm,
+        lambda case, actor, data: actions.case_reopen(
+            case=case, actor=actor, reason=data["reason"]
+        ),
+        _("We have reopened your request and sent it back to the team."),
+    )
+
+
+@require_POST
+@login_required
+def case_rate(request, reference: str):
+    return _resident_post(
+        request,
+        reference,
+        SatisfactionForm,
+        lambda case, actor, data: actions.case_satisfaction_record(
+            case=case, actor=actor, answer=data["answer"]
+        ),
+        _("Thank you for your feedback."),
+    )
+
+
+@require_POST
+@login_required
+def case_withdraw(request, reference: str):
+    return _resident_post(
+        request,
+        reference,
+        None,
+        lambda case, actor, data: actions.case_withdraw(case=case, actor=actor),
+        _("You have withdrawn your request."),
+    )
+
+
+@require_POST
+@login_required
+def case_me_too(request, reference: str):
+    case, _view = _case_for(request, reference)
+    try:
+        added = actions.case_me_too(case=case, actor=actor_for(request))
+    except actions.CaseInputError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Thank you. We have added you to this report and will tell you when it is fixed.")
+            if added
+            else _("You are already following this report."),
+        )
+    return redirect("cases:detail", reference=case.reference)
+
+
+@login_required
+def case_edit(request, reference: str):
+    case, view = _case_for(request, reference)
+    if case.resident_id != request.user.pk:
+        raise PermissionDenied
+    form = EditForm(
+        request.POST or None, request.FILES or None, initial={"description": case.description}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.case_edit_by_resident(
+                case=case,
+                actor=actor_for(request),
+                description=form.cleaned_data["description"],
+                photos=form.cleaned_data["photos"],
+            )
+        except actions.CaseInputError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Your report has been updated."))
+            return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/case_edit.html", {"case": case, "form": form})
+
+
+@login_required
+def my_requests(request):
+    cases = queries.case_list_for_resident(user=request.user)
+    rows = [{"case": case, "next_step": next_step(case)} for case in cases]
+    return render(
+        request,
+        "cases/my_requests.html",
+        {
+            "open_rows": [r for r in rows if r["case"].is_open],
+            "finished_rows": [r for r in rows if not r["case"].is_open],
+            "supported": queries.cases_supported_by(user=request.user),
+        },
+    )
+
+
+def case_photo(request, reference: str, token: str):
+    """A case's photo, shown only to those who may see it (public photos of public cases)."""
+    case, view = _case_for(request, reference)
+    photo = CasePhoto.objects.filter(case=case, token=token).first()
+    if photo is None or (view == "public" and not photo.is_public):
+        raise Http404
+    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = (
+        "private, max-age=3600" if view != "public" else "public, max-age=86400"
+    )
+    return response
+
+
+def public_reports(request):
+    """Public reports, filterable by council, category, status and ward. No personal data."""
+    councils = list(Council.objects.order_by("name"))
+    council = next((c for c in councils if c.slug == request.GET.get("council")), None)
+    services = Service.objects.filter(location_based=True).order_by("name")
+    wards = (
+        Area.objects.filter(kind=AreaKind.WARD, council=council).order_by("name").defer("geometry")
+        if council
+        else []
+    )
+    status = request.GET.get("status", "open")
+    if status not in {"open", "fixed", "all"}:
+        status = "open"
+    service_id = _int(request.GET.get("service"))
+    ward_id = _int(request.GET.get("ward"))
+    cases = queries.public_cases(
+        council=council, service_id=service_id, status=status, ward_id=ward_id
+    )
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/public_reports.html",
+        {
+            "councils": councils,
+            "council": council,
+            "services": services,
+            "wards": wards,
+            "status": status,
+            "service_id": service_id,
+            "ward_id": ward_id,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
