@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from pocketcouncil.services import actions
 from pocketcouncil.services.models import FrontDoorSearch, Service, ServiceFAQ
@@ -121,11 +121,22 @@ def test_service_page_for_a_council(client, django_assert_max_num_queries):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Bin collections and missed bins" in html
-    assert "Online reporting for this service is not open on Pocket Council yet" in html
-    assert "Which bin was missed?" in html
+    try:
+        report_url = reverse("cases:report-start", args=[524])
+    except NoReverseMatch:  # a site without the cases app: contact details, said plainly
+        assert "Online reporting for this service is not open on Pocket Council yet" in html
+        assert "Which bin was missed?" in html
+    else:
+        assert f'href="{report_url}"' in html and "Start now" in html
     assert "Handled by the Waste and recycling team." in html
     assert "01632 960 002" in html
     assert "Why was my bin not emptied?" in html
+
+
+def test_a_service_without_a_form_has_no_start_button(client):
+    html = client.get("/councils/oxford/services/487/").content.decode()  # planning permission
+    assert "Start now" not in html
+    assert "You cannot request this service online on Pocket Council yet" in html
 
 
 def test_urgent_notice_is_shown_first(client):
