@@ -9,7 +9,9 @@ session key when ``changed`` is true.
 
 from __future__ import annotations
 
+import base64
 import hmac
+import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -476,9 +478,30 @@ def identity_verify_in_person(
     )
 
 
+def _jwt_payload(token) -> dict:
+    """The claims inside a JWT, without checking its signature (see docs/accounts.md)."""
+    try:
+        payload = token.split(".")[1]
+        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (AttributeError, IndexError, ValueError):
+        return {}
+
+
+def oidc_identity_level(claims: dict):
+    """The identity confidence the provider reports, read from ACCOUNTS_OIDC_IDENTITY_CLAIM.
+
+    "vot" reads the claim itself; "<claim>#<inner>" reads ``inner`` from inside a JWT carried
+    in ``claim`` (GOV.UK One Login puts the identity in a signed "coreIdentityJWT")."""
+    name = settings.ACCOUNTS_OIDC_IDENTITY_CLAIM
+    if "#" in name:
+        outer, inner = name.split("#", 1)
+        return _jwt_payload(claims.get(outer)).get(inner)
+    return claims.get(name)
+
+
 def oidc_claims_show_identity(claims: dict) -> bool:
     """Whether an identity provider's claims say the identity was checked well enough."""
-    value = claims.get(settings.ACCOUNTS_OIDC_IDENTITY_CLAIM)
+    value = oidc_identity_level(claims)
     values = value if isinstance(value, list) else [value]
     return any(v in settings.ACCOUNTS_OIDC_IDENTITY_VALUES for v in values if v)
 
@@ -493,9 +516,7 @@ def identity_verify_oidc(*, user: User, provider: str, claims: dict) -> LevelCha
     profile.identity_verified_at = timezone.now()
     profile.identity_method = IdentityMethod.OIDC
     profile.identity_verified_by = None
-    profile.identity_evidence = f"{provider}: {claims.get(settings.ACCOUNTS_OIDC_IDENTITY_CLAIM)}"[
-        :300
-    ]
+    profile.identity_evidence = f"{provider}: {oidc_identity_level(claims)}"[:300]
     profile.save()
     _event(user, AccountEventKind.IDENTITY_VERIFIED, actor=user, detail=profile.identity_evidence)
     return _record_level(

@@ -77,3 +77,28 @@ def test_govuk_one_login_settings():
 def test_bad_settings_fail_at_start_up(env):
     with pytest.raises(ImproperlyConfigured):
         config.oidc_apps(env)
+
+
+def test_govuk_one_login_identity_inside_the_core_identity_jwt(settings):
+    import base64
+    import json
+
+    settings.ACCOUNTS_OIDC_IDENTITY_CLAIM = "https://vocab.account.gov.uk/v1/coreIdentityJWT#vot"
+    body = base64.urlsafe_b64encode(json.dumps({"vot": "P2"}).encode()).decode().rstrip("=")
+    amira = User.objects.get(email="amira.khan@demo.pocketcouncil.example")
+    account = SocialAccount(user=amira, provider="govuk-one-login", uid="urn:fdc:y")
+    account.extra_data = {
+        "id_token": {"vot": "Cl.Cm"},
+        "userinfo": {"https://vocab.account.gov.uk/v1/coreIdentityJWT": f"e30.{body}.sig"},
+    }
+    social_account_added.send(
+        sender=SocialLogin, request=None, sociallogin=SocialLogin(user=amira, account=account)
+    )
+    assert queries.level_for(amira) == 3
+
+
+def test_a_garbled_core_identity_jwt_does_not_count(settings):
+    settings.ACCOUNTS_OIDC_IDENTITY_CLAIM = "https://vocab.account.gov.uk/v1/coreIdentityJWT#vot"
+    amira = User.objects.get(email="amira.khan@demo.pocketcouncil.example")
+    connect(amira, {"https://vocab.account.gov.uk/v1/coreIdentityJWT": "not-a-jwt"})
+    assert queries.level_for(amira) == 2
