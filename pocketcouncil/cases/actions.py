@@ -310,6 +310,8 @@ def _follow(case: Case, user) -> None:
 
 
 def _tell_followers(case: Case, event: str, *, key: str, note: str = "") -> None:
+    if case.resident_id is None and case.reporter_email and case.status in workflow.FINISHED:
+        _tell_anonymous_reporter(case, note)
     notify.fan_out_for_subject(
         council=case.council,
         subject_kind="case",
@@ -317,6 +319,32 @@ def _tell_followers(case: Case, event: str, *, key: str, note: str = "") -> None
         event=event,
         context=_context(case, note=note),
         idempotency_key=f"case-{case.pk}-{key}",
+    )
+
+
+def _tell_anonymous_reporter(case: Case, note: str) -> None:
+    """Someone who reported without an account but left an email address asked to be told
+    when it is finished, and only that (the form says so)."""
+    status = str(workflow.CaseStatus(case.status).label)
+    body = _("%(council)s: your report %(reference)s (%(service)s) is now: %(status)s.") % {
+        "council": case.council.name,
+        "reference": case.reference,
+        "service": case.service.name,
+        "status": status,
+    }
+    if case.close_reason:
+        body += " " + str(workflow.CloseReason(case.close_reason).label) + "."
+    if note:
+        body += "\n\n" + note
+    body += "\n\n" + _("See the report at %(url)s") % {"url": case_url(case)}
+    notify.direct_message_send(
+        channel="email",
+        to=case.reporter_email,
+        subject=_("Your report %(reference)s: %(status)s")
+        % {"reference": case.reference, "status": status},
+        body=body,
+        reason=_("You asked to be told when your report was dealt with"),
+        council=case.council,
     )
 
 

@@ -260,6 +260,25 @@ class TestStaffWork:
                 case=case, actor=staff("case-officer", "oxford"), priority="whenever"
             )
 
+    def test_anonymous_reporter_with_an_email_is_told_only_when_it_is_finished(
+        self, service, at, staff
+    ):
+        case = actions.case_create(
+            service=service(587),
+            actor=None,
+            description="Sofa",
+            reporter_email="passer.by@example.com",
+            **at("OX4 3BD"),
+        )
+        officer = staff("case-officer", "oxford")
+        actions.case_transition(case=case, to=CaseStatus.IN_PROGRESS, actor=officer)
+        assert not Notification.objects.filter(to="passer.by@example.com").exists()
+        actions.case_transition(
+            case=case, to=CaseStatus.RESOLVED, actor=officer, public_note="Cleared this morning."
+        )
+        sent = Notification.objects.get(to="passer.by@example.com")
+        assert case.reference in sent.subject and "Cleared this morning." in sent.body
+
 
 class TestMerge:
     def test_merge_tells_the_duplicates_reporter_and_moves_them_across(
