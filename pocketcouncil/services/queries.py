@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 
 from pocketcouncil.councils import queries as councils
@@ -136,23 +136,23 @@ def service_attributes(*, service: Service) -> list[ServiceAttribute]:
     return list(service.attributes.order_by("order", "code"))
 
 
-def topic_list() -> list[dict]:
-    """Topics with how many services each has, most-used (hand-written) services counted."""
-    counts = {
-        row["topic"]: row
-        for row in Service.objects.values("topic").annotate(
-            total=Count("pk"), popular=Count("pk", filter=Q(curated=True))
-        )
-    }
+def _offered_by(services, council: Council | None):
+    """Narrow a Service queryset to what a council offers: its tiers, minus what it hides."""
+    if council is None:
+        return services
+    if council.tier != CouncilTier.UNITARY:
+        services = services.filter(tier=council.tier)
+    return services.exclude(council_settings__council=council, council_settings__hidden=True)
+
+
+def topic_list(*, council: Council | None = None) -> list[dict]:
+    """Topics with how many services each has (for a council: the ones it offers)."""
+    rows = _offered_by(Service.objects.all(), council).values("topic").annotate(total=Count("pk"))
+    counts = {row["topic"]: row["total"] for row in rows}
     return [
-        {
-            "slug": value,
-            "label": label,
-            "total": counts.get(value, {}).get("total", 0),
-            "popular": counts.get(value, {}).get("popular", 0),
-        }
+        {"slug": value, "label": label, "total": counts[value]}
         for value, label in Topic.choices
-        if counts.get(value, {}).get("total")
+        if counts.get(value)
     ]
 
 
@@ -164,13 +164,7 @@ def service_list_for_topic(*, topic: str, council: Council | None = None) -> lis
     services = Service.objects.filter(topic=topic).only(
         "lgsl", "name", "summary", "tier", "curated", "topic"
     )
-    if council is not None:
-        if council.tier != CouncilTier.UNITARY:
-            services = services.filter(tier=council.tier)
-        services = services.exclude(
-            council_settings__council=council, council_settings__hidden=True
-        )
-    return list(services.order_by("-curated", "name"))
+    return list(_offered_by(services, council).order_by("-curated", "name"))
 
 
 # -- front-door search ---------------------------------------------------------------------------
@@ -310,6 +304,4 @@ def faq_get(faq_id: int) -> ServiceFAQ | None:
 def service_list_for_council(*, council: Council) -> list[Service]:
     """Every service a council offers (its tiers, not hidden), by name."""
     services = Service.objects.only("lgsl", "name", "tier", "topic", "curated")
-    if council.tier != CouncilTier.UNITARY:
-        services = services.filter(tier=council.tier)
-    return list(services.exclude(council_settings__council=council, council_settings__hidden=True))
+    return list(_offered_by(services, council).order_by("name"))

@@ -40,23 +40,32 @@ def _council_or_404(request, slug: str) -> Council:
     return council
 
 
+def _council_from_query(request) -> Council | None:
+    slug = request.GET.get("council", "").strip()
+    return _council_or_404(request, slug) if slug else None
+
+
 def index(request):
+    council = _council_from_query(request)
     return render(
         request,
         "services/index.html",
-        {"topics": queries.topic_list(), "form": SearchForm()},
+        {"topics": queries.topic_list(council=council), "form": SearchForm(), "council": council},
     )
 
 
 def topic(request, topic):
     if topic not in Topic.values:
         raise Http404("No such topic")
-    services = queries.service_list_for_topic(topic=topic)
+    council = _council_from_query(request)
+    services = queries.service_list_for_topic(topic=topic, council=council)
     return render(
         request,
         "services/topic.html",
         {
+            "topic": topic,
             "topic_label": Topic(topic).label,
+            "council": council,
             "popular": [s for s in services if s.curated],
             "others": [s for s in services if not s.curated],
         },
@@ -82,10 +91,7 @@ def _postcode_point(form: SearchForm):
 
 
 def search(request):
-    council = None
-    slug = request.GET.get("council", "").strip()
-    if slug:
-        council = _council_or_404(request, slug)
+    council = _council_from_query(request)
     if "q" not in request.GET:
         return render(request, "services/search.html", {"form": SearchForm(), "council": council})
     form = SearchForm(request.GET)

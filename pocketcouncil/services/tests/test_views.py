@@ -28,6 +28,20 @@ def test_browse_by_topic(client, django_assert_max_num_queries):
     assert client.get("/services/topics/nope/").status_code == 404
 
 
+def test_browse_a_councils_services(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        html = client.get("/services/", {"council": "oxford"}).content.decode()
+    assert "Browse Oxford City Council (demo) services by topic" in html
+    assert "provided by Oxfordshire County Council (demo)" in html
+    assert "/services/topics/bins/?council=oxford" in html
+    html = client.get("/services/topics/bins/", {"council": "oxford"}).content.decode()
+    assert 'href="/councils/oxford/services/524/"' in html
+    assert "/services/531/" not in html  # the tip is the county's
+    html = client.get("/services/topics/streets/", {"council": "oxford"}).content.decode()
+    assert "Report a pothole" not in html
+    assert client.get("/services/", {"council": "atlantis"}).status_code == 404
+
+
 def test_navigation_has_services(client):
     html = client.get("/").content.decode()
     assert 'href="/services/"' in html
