@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from pocketcouncil.accounts.models import StaffRole, User
+from pocketcouncil.accounts.models import (
+    AccountEvent,
+    AssistedSession,
+    LevelRecord,
+    StaffRole,
+    User,
+)
 
 
 class StaffRoleInline(admin.TabularInline):
@@ -37,3 +43,40 @@ class UserAdmin(DjangoUserAdmin):
             instance.save()
         for obj in formset.deleted_objects:
             obj.delete()
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Audit rows: visible to platform admins, changed only through accounts actions."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "kind", "actor", "council", "detail"]
+    list_filter = ["kind", "council"]
+    search_fields = ["user__email", "actor__email", "detail"]
+    list_select_related = ["user", "actor", "council"]
+
+
+@admin.register(AssistedSession)
+class AssistedSessionAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "ended_at", "staff", "resident", "council", "reason"]
+    list_filter = ["council"]
+    search_fields = ["staff__email", "resident__email"]
+    list_select_related = ["staff", "resident", "council"]
+
+
+@admin.register(LevelRecord)
+class LevelRecordAdmin(ReadOnlyAdmin):
+    list_display = ["user", "level", "method", "reached_at", "verified_by", "lost_at"]
+    list_filter = ["level", "method"]
+    search_fields = ["user__email"]
+    list_select_related = ["user", "verified_by"]

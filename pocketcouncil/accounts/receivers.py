@@ -18,18 +18,20 @@ def _oidc_claims(sociallogin) -> dict:
     return claims or dict(data)
 
 
-def _identity_from(sociallogin) -> None:
+def _identity_from(request, sociallogin) -> None:
     user = sociallogin.user
     if user is not None and user.pk is not None:
-        actions.identity_verify_oidc(
+        change = actions.identity_verify_oidc(
             user=user, provider=sociallogin.account.provider, claims=_oidc_claims(sociallogin)
         )
+        if change is not None and change.changed and request is not None:
+            request.session.cycle_key()  # a new session key whenever the level changes
 
 
 def _logged_in(sender, request, user, **kwargs):
     actions.email_verified_record(user=user, actor=user)
     if kwargs.get("sociallogin") is not None:
-        _identity_from(kwargs["sociallogin"])
+        _identity_from(request, kwargs["sociallogin"])
 
 
 def _email_confirmed(sender, request, email_address, **kwargs):
@@ -37,7 +39,7 @@ def _email_confirmed(sender, request, email_address, **kwargs):
 
 
 def _social_account_added(sender, request, sociallogin, **kwargs):
-    _identity_from(sociallogin)
+    _identity_from(request, sociallogin)
 
 
 def connect() -> None:

@@ -211,5 +211,21 @@ def test_the_profile_page_does_a_fixed_number_of_queries(
             user=amira, kind="other", name=f"P{n}", address="x", postcode="OX1 1RX", actor=amira
         )
     client.force_login(amira)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(25):
         assert client.get("/your-account/").status_code == 200
+
+
+def test_the_data_page_does_not_query_per_row(client, amira, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(amira)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/your-account/data/")
+    for n in range(10):
+        actions.full_name_update(user=amira, full_name=f"Amira {n}", actor=amira)
+        actions.place_save(
+            user=amira, kind="other", name=f"P{n}", address="x", postcode="OX1 1RX", actor=amira
+        )
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get("/your-account/data/").status_code == 200

@@ -66,7 +66,8 @@ def data(request):
     sections = []
     for entry in personal_data.entries():
         items = []
-        for obj in entry.queryset_for(request.user):
+        related = [n for n in entry.fields if entry.model._meta.get_field(n).is_relation]
+        for obj in entry.queryset_for(request.user).select_related(*related):
             items.append(
                 {
                     "object": obj,
