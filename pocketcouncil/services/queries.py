@@ -273,8 +273,9 @@ def front_door_search(
     no_good_match = not results or hits[0].weak
     answers = []
     if results and not no_good_match:
-        top = {h.service_id: h for h in hits[:3]}
-        for faq in index.answers(text, service_ids=set(top)):
+        # FAQs of the top three results only: an answer about an unrelated service misleads
+        # more than no answer at all.
+        for faq in index.answers(text, service_ids={h.service_id for h in hits[:3]}):
             result = next((r for r in results if r.lgsl == faq.lgsl), None)
             if result is None:
                 continue

@@ -37,7 +37,7 @@ STOPWORDS = frozenset(
     the their them then there these they this to too up us was we were what whats when where which
     who why will with would you your yours want wanted like help tell find know anyone someone
     council councils local theres ive id youre thats isnt wasnt arent doesnt didnt wont
-    really very""".split()  # noqa: SIM905 - a word list reads better as text
+    really very go goes going""".split()  # noqa: SIM905 - a word list reads better as text
 )
 # Words residents use -> words the catalogue uses (added to the query at a lower weight).
 EXPANSIONS = {
@@ -80,6 +80,7 @@ PHRASES = [
     (re.compile(r"\bc[\s-]*tax\b"), "counciltax"),
     (re.compile(r"\banti[\s-]*social\b"), "antisocial"),
     (re.compile(r"\bpot[\s-]*holes?\b"), "pothole"),
+    (re.compile(r"\bdrive[\s-]*ways?\b"), "drive"),
 ]
 FIELD_WEIGHTS = {
     "name": 3.0,
@@ -96,6 +97,10 @@ K1, B = 1.2, 0.75
 # any other (an LGSL label and description only) if less than WEAK_COVERAGE.
 WEAK_COVERAGE = 0.6
 WEAK_COVERAGE_CURATED = 0.15
+# An FAQ of the best result is shown as the answer when its question shares at least this share
+# of the query's words, and the shared words are at least this share of the question's words.
+ANSWER_COVERAGE = 0.75
+ANSWER_PRECISION = 0.4
 
 _stemmer = Stemmer.Stemmer("english")
 _split = re.compile(r"[^a-z0-9]+")
@@ -412,7 +417,7 @@ class Index:
             coverage = len(shared) / len(query)
             precision = len(shared) / max(len(faq["terms"]), 1)
             score = sum(self.idf.get(t, 0.0) for t in shared)
-            if coverage >= 0.5 and precision >= 0.4:
+            if coverage >= ANSWER_COVERAGE and precision >= ANSWER_PRECISION:
                 hits.append(
                     FaqHit(
                         faq["id"],

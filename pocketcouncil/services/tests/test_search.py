@@ -90,8 +90,23 @@ def test_an_faq_answers_the_question_first():
     assert outcome.answers[0].service_lgsl == 58
 
 
-def test_no_answer_for_a_plain_service_name():
-    assert queries.front_door_search(text="pothole").answers == []
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("bins not emptied", "Why was my bin not emptied?"),
+        ("someone parked across my drive", "Someone has parked across my driveway. What can I do?"),
+        ("what day do the bins go out", "What day are my bins collected?"),
+        ("pothole", None),  # a service name, not a question
+        # Near misses that once showed another service's answer:
+        ("grit bin empty", None),
+        ("allotment waiting list", None),
+        ("libary opening times", None),
+        ("food caddy not emptied", None),
+    ],
+)
+def test_an_answer_is_shown_only_when_it_fits(text, question):
+    answers = queries.front_door_search(text=text).answers
+    assert (answers[0].question if answers else None) == question
 
 
 def test_a_responsibility_exception_routes_one_service_to_another_council(demo):
