@@ -192,15 +192,24 @@ def mfa_gate(request):
     return None
 
 
+def _staff_gate(request):
+    """None to carry on as staff, else the response. On staff pages ``request.user`` is always
+    the member of staff, even while they act for a resident elsewhere on the site."""
+    user = staff_user(request)
+    if user.is_authenticated and not is_staff_member(user):
+        raise PermissionDenied(_("This page is for council staff."))
+    response = mfa_gate(request)
+    if response is None:
+        request.user = user
+    return response
+
+
 def staff_required(view):
     """Decorator for staff pages: a council role, and two-factor authentication in use."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        user = staff_user(request)
-        if user.is_authenticated and not is_staff_member(user):
-            raise PermissionDenied(_("This page is for council staff."))
-        response = mfa_gate(request)
+        response = _staff_gate(request)
         if response is not None:
             return response
         return view(request, *args, **kwargs)
@@ -212,10 +221,7 @@ class StaffRequiredMixin:
     """Class-based version of ``staff_required``."""
 
     def dispatch(self, request, *args, **kwargs):
-        user = staff_user(request)
-        if user.is_authenticated and not is_staff_member(user):
-            raise PermissionDenied(_("This page is for council staff."))
-        response = mfa_gate(request)
+        response = _staff_gate(request)
         if response is not None:
             return response
         return super().dispatch(request, *args, **kwargs)

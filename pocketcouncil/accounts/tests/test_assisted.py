@@ -152,3 +152,13 @@ def test_in_person_check_for_another_council_is_refused(officer, demo):
         actions.identity_verify_in_person(
             resident=resident, council=demo["manchester"], evidence="Passport", actor=officer
         )
+
+
+@pytest.mark.urls("pocketcouncil.accounts.tests.urls_testing")
+def test_staff_pages_see_the_member_of_staff_while_they_act_for_someone(client, officer, tom, demo):
+    start(client, officer, tom, demo)
+    # A staff page checking request.user still sees the officer, not the resident.
+    assert client.get("/test/councils/oxford/cases/").status_code == 200
+    assert client.get("/test/whoami/").content.decode() == (
+        "done by Olu Officer on behalf of Tom Evans"
+    )

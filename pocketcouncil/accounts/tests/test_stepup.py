@@ -124,3 +124,19 @@ def test_another_pages_token_does_not_restore_into_this_page(client):
     token = response["Location"].split("/")[-2]
     html = client.get(f"/your-account/name/?stepup={token}").content.decode()
     assert "AB12 CDE" not in html
+
+
+def test_a_new_resident_creates_an_account_on_the_way_and_comes_back(client):
+    from pocketcouncil.accounts.tests.test_sign_in import code_from_last_email
+
+    response = client.post("/test/permit/", {"registration": "NEW 1", "zone": "Cowley"})
+    stepup_url = response["Location"]
+    html = client.get(stepup_url).content.decode()
+    signup_url = re.search(r'href="(/accounts/signup/\?next=[^"]+)"', html).group(1)
+    response = client.post(signup_url.replace("&amp;", "&"), {"email": "newbie@example.com"})
+    response = client.post(response["Location"], {"code": code_from_last_email()})
+    assert response.status_code == 302
+    assert response["Location"] == stepup_url
+    html = client.get(stepup_url).content.decode()
+    # Signed in now (level 1): only the level 2 steps are left.
+    assert "We need to check your mobile number and your home address" in html

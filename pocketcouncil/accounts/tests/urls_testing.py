@@ -34,7 +34,7 @@ def permit(request):
 @permissions.staff_required
 def council_cases(request, slug):
     council = get_object_or_404(Council, slug=slug)
-    permissions.require(permissions.staff_user(request), "cases.view", council)
+    permissions.require(request.user, "cases.view", council)
     return HttpResponse(f"Cases of {council.name}")
 
 
