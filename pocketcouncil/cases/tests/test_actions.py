@@ -40,10 +40,11 @@ class TestCreate:
         assert report(lgsl=557, where=MANCHESTER).council == demo["manchester"]
 
     def test_location_outside_every_council(self, report):
+        before = Case.objects.count()
         with pytest.raises(actions.CaseInputError) as error:
             report(lgsl=587, where={"lon": -0.1276, "lat": 51.5072})  # London
         assert error.value.field == "location"
-        assert Case.objects.count() == 0
+        assert Case.objects.count() == before
 
     def test_location_service_needs_a_location(self, report):
         with pytest.raises(actions.CaseInputError, match="Choose where"):
@@ -77,9 +78,10 @@ class TestCreate:
             )
 
     def test_level_two_service_refuses_a_level_one_resident(self, report):
+        before = Case.objects.count()
         with pytest.raises(PermissionDenied):
             report(lgsl=528, who="tom.evans", description="An old fridge")
-        assert Case.objects.count() == 0
+        assert Case.objects.count() == before
 
     def test_level_two_service_accepts_a_level_two_resident(self, report):
         assert report(lgsl=528, who="amira.khan", description="An old fridge").pk
@@ -128,7 +130,9 @@ class TestCreate:
         assert Subscription.objects.filter(
             user=tom, subject_kind="case", subject_key=str(case.pk)
         ).exists()
-        sent = Notification.objects.filter(recipient=tom, event="case_acknowledged")
+        sent = Notification.objects.filter(
+            recipient=tom, event="case_acknowledged", subject_key=str(case.pk)
+        )
         assert sent.count() == sent.values("channel").distinct().count() >= 1
 
 
@@ -150,7 +154,9 @@ class TestStaffWork:
             officer,
         )
         tom = resident("tom.evans")
-        changed = Notification.objects.filter(recipient=tom, event="status_changed")
+        changed = Notification.objects.filter(
+            recipient=tom, event="status_changed", subject_key=str(case.pk)
+        )
         channels = list(changed.values_list("channel", flat=True))
         assert channels and len(channels) == len(set(channels))
 
