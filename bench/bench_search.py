@@ -90,6 +90,20 @@ def main() -> None:
 
         rows.append((label, evaluation.evaluate(run, phrasings)))
 
+    # The HTML page shows RESULTS_PER_PAGE results, each routed for the postcode.
+    from pocketcouncil.services.views import RESULTS_PER_PAGE
+
+    def page(text, context=contexts[-1][1]):
+        outcome = queries.front_door_search(text=text, limit=RESULTS_PER_PAGE, **context)
+        return [r.lgsl for r in outcome.results]
+
+    rows.append(
+        (
+            f"final, postcode, {RESULTS_PER_PAGE} results (page)",
+            evaluation.evaluate(page, phrasings),
+        )
+    )
+
     print(f"{'method':<40} {'top-1':>7} {'top-3':>7} {'p50 ms':>8} {'p95 ms':>8}")
     for label, result in rows:
         stats = percentiles(result.latencies_ms)
