@@ -234,3 +234,73 @@ def register_accounts() -> None:
         anonymise=lambda qs: qs.delete(),
         technical={"id", "user"},
     )
+    register_sign_in_data()
+
+
+def _end_sessions(queryset) -> None:
+    for session in queryset:
+        session.end()
+
+
+def register_sign_in_data() -> None:
+    """allauth's tables hold personal data too: email addresses, sign-in sessions (IP address
+    and browser), the identity provider's answer, and two-factor authenticators."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
+    from allauth.usersessions.models import UserSession
+
+    register(
+        EmailAddress,
+        owner="user",
+        title=_("Your email addresses"),
+        fields={
+            "email": _("Why we hold it: to sign you in and to send you updates you ask for."),
+            "verified": _("Why we hold it: to know the address is yours (level 1)."),
+            "primary": _("Why we hold it: to know which address to write to."),
+        },
+        anonymise=lambda qs: qs.delete(),
+        technical={"id", "user"},
+    )
+    register(
+        UserSession,
+        owner="user",
+        title=_("Where you are signed in"),
+        fields={
+            "ip": _("Why we hold it: so you can see where you are signed in and sign out there."),
+            "user_agent": _("Why we hold it: to show which browser or phone each sign-in is."),
+            "created_at": _("Why we hold it: to show when each sign-in started."),
+            "last_seen_at": _("Why we hold it: to show when each sign-in was last used."),
+        },
+        anonymise=_end_sessions,
+        technical={"id", "user", "session_key", "data"},
+    )
+    register(
+        SocialAccount,
+        owner="user",
+        title=_("Identity provider accounts"),
+        fields={
+            "provider": _("Why we hold it: to know which identity provider checked you."),
+            "uid": _("Why we hold it: to recognise you when you come back from the provider."),
+            "extra_data": _(
+                "Why we hold it: what the provider told us about you, to check your identity "
+                "(level 3)."
+            ),
+            "last_login": _("Why we hold it: to show when you last used the provider."),
+            "date_joined": _("Why we hold it: to show when you connected the provider."),
+        },
+        anonymise=lambda qs: qs.delete(),
+        technical={"id", "user"},
+    )
+    register(
+        Authenticator,
+        owner="user",
+        title=_("Two-factor authentication"),
+        fields={
+            "type": _("Why we hold it: to ask for the right kind of security code."),
+            "created_at": _("Why we hold it: to show when you set it up."),
+            "last_used_at": _("Why we hold it: to show when it was last used."),
+        },
+        anonymise=lambda qs: qs.delete(),
+        technical={"id", "user", "data"},
+    )

@@ -229,3 +229,15 @@ def test_the_data_page_does_not_query_per_row(client, amira, django_assert_num_q
         )
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get("/your-account/data/").status_code == 200
+
+
+def test_export_and_anonymise_through_the_register(amira):
+    exported = personal_data.export_for(amira)
+    assert exported["accounts.Place"][0]["address"] == "12 Cowley Road"
+    assert exported["accounts.Profile"][0]["mobile"] == "+447700900101"
+    personal_data.anonymise_for(amira)
+    amira.refresh_from_db()
+    assert not amira.is_active
+    assert amira.full_name == ""
+    assert not Place.objects.filter(user=amira).exists()
+    assert queries.level_for(amira) == 0
