@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ from pocketcouncil.services.models import (
     ServiceAttribute,
     ServiceFAQ,
 )
+from pocketcouncil.services.privacy import redact
 
 CONTENT_FIELDS = [
     "name",
@@ -172,24 +172,6 @@ def service_override_set(*, council: Council, service: Service, actor, **changes
     setting.full_clean()
     setting.save()
     return setting
-
-
-# What must never be stored from a query: postcodes, email addresses, phone numbers and other
-# long numbers (reference or account numbers).
-_REDACTIONS = [
-    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "[email]"),
-    (
-        re.compile(r"\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s*\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE),
-        "[postcode]",
-    ),
-    (re.compile(r"(?:\+?\d[\d\s-]{6,}\d)"), "[number]"),
-]
-
-
-def redact(text: str) -> str:
-    for pattern, replacement in _REDACTIONS:
-        text = pattern.sub(replacement, text)
-    return " ".join(text.split())[:200]
 
 
 @transaction.atomic

@@ -76,9 +76,20 @@ def search(request: HttpRequest, params: Query[SearchIn]):
         except Council.DoesNotExist:
             raise HttpError(404, f"No council with the slug {params.council!r}.") from None
     lon = lat = None
-    if params.postcode:
+    postcode = params.postcode
+    if not postcode and council is None:
+        # A postcode typed into the question is used as the place ("missed bin OX4 3BD").
+        rest, typed = queries.postcode_in_text(text)
+        if typed and rest:
+            try:
+                point = councils.postcode_get(typed)
+            except (councils.PostcodeInvalidError, councils.PostcodeNotFoundError):
+                pass
+            else:
+                text, lon, lat = rest, point.longitude, point.latitude
+    if postcode:
         try:
-            point = councils.postcode_get(params.postcode)
+            point = councils.postcode_get(postcode)
         except councils.PostcodeInvalidError:
             raise HttpError(400, "postcode is not a full UK postcode, like OX4 3BD.") from None
         except councils.PostcodeNotFoundError:

@@ -6,6 +6,7 @@ A council's version of a service is the national catalogue row with the council'
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch
@@ -13,7 +14,7 @@ from django.urls import reverse
 
 from pocketcouncil.councils import queries as councils
 from pocketcouncil.councils.models import Council, CouncilTier, ServiceTier, Team
-from pocketcouncil.services import search
+from pocketcouncil.services import privacy, search
 from pocketcouncil.services.models import (
     CouncilService,
     Service,
@@ -169,6 +170,20 @@ def service_list_for_topic(*, topic: str, council: Council | None = None) -> lis
 
 # -- front-door search ---------------------------------------------------------------------------
 
+# A full UK postcode inside what the resident typed ("bins not emptied OX4 3BD").
+_POSTCODE_IN_TEXT = re.compile(
+    r"\b([A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s*\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE
+)
+
+
+def postcode_in_text(text: str) -> tuple[str, str | None]:
+    """Split a full postcode out of the query: (the rest of the text, the postcode or None)."""
+    match = _POSTCODE_IN_TEXT.search(text)
+    if not match:
+        return text, None
+    rest = (text[: match.start()] + " " + text[match.end() :]).strip(" ,.")
+    return " ".join(rest.split()), match.group(1)
+
 
 @dataclass
 class SearchResult:
@@ -219,6 +234,7 @@ def front_door_search(
     tier's. Without either: national wording, and the resident is asked where they live.
     """
     text = " ".join(text.split())[:200]
+    wanted_text = privacy.strip(text)
     index = search.index_get()
     by_id = {}
     if lon is not None and lat is not None:
@@ -235,7 +251,7 @@ def front_door_search(
         by_tier = index.councils_by_tier_for(council.pk) if council.pk in index.councils else {}
     else:
         by_tier = None
-    hits = index.search(text, councils_by_tier=by_tier, limit=limit * 2)
+    hits = index.search(wanted_text, councils_by_tier=by_tier, limit=limit * 2)
 
     # Fetch the councils results belong to in one query.
     wanted = {cid for cid in (by_tier or {}).values() if cid and cid not in by_id}
@@ -275,7 +291,7 @@ def front_door_search(
     if results and not no_good_match:
         # FAQs of the top three results only: an answer about an unrelated service misleads
         # more than no answer at all.
-        for faq in index.answers(text, service_ids={h.service_id for h in hits[:3]}):
+        for faq in index.answers(wanted_text, service_ids={h.service_id for h in hits[:3]}):
             result = next((r for r in results if r.lgsl == faq.lgsl), None)
             if result is None:
                 continue

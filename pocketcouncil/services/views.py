@@ -100,11 +100,22 @@ def search(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
         return render(request, "services/search.html", {"form": form, "council": council})
+    text = form.cleaned_data["q"]
     point = _postcode_point(form)
     if form.errors:
         return render(request, "services/search.html", {"form": form, "council": council})
+    if point is None and council is None:
+        # "bins not emptied OX4 3BD": a postcode typed into the question is used as the place.
+        rest, typed = queries.postcode_in_text(text)
+        if typed and rest:
+            try:
+                point = councils.postcode_get(typed)
+            except (councils.PostcodeInvalidError, councils.PostcodeNotFoundError):
+                point = None
+            else:
+                text = rest
     outcome = queries.front_door_search(
-        text=form.cleaned_data["q"],
+        text=text,
         limit=RESULTS_PER_PAGE,
         council=council,
         lon=point.longitude if point else None,

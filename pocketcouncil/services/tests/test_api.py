@@ -33,6 +33,12 @@ def test_postcode_routes_each_result(client):
     assert (data["results"][0]["lgsl"], data["results"][0]["council"]) == (587, "oxford")
 
 
+def test_a_postcode_in_the_question_routes_the_results(client):
+    data = client.get("/api/v1/services/search", {"q": "light out on my road OX4 3BD"}).json()
+    assert data["query"] == "light out on my road"
+    assert (data["results"][0]["lgsl"], data["results"][0]["council"]) == (564, "oxfordshire")
+
+
 @pytest.mark.parametrize(
     ("params", "status", "detail"),
     [
