@@ -48,6 +48,9 @@ def test_sign_in_by_code_rotates_the_session(client):
     response = client.post("/accounts/login/code/", {"email": user.email})
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/code/confirm/"
+    assert mail.outbox[-1].subject == "Pocket Council: Your sign-in code"
+    assert "Your code to sign in to Pocket Council is:" in mail.outbox[-1].body
+    assert "http://127.0.0.1:8000" in mail.outbox[-1].body
     response = client.post("/accounts/login/code/confirm/", {"code": code_from_last_email()})
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == user.pk
