@@ -299,3 +299,19 @@ CASES_EDIT_MINUTES = config.env_int(env, "CASES_EDIT_MINUTES", 30)
 CASES_REOPEN_DAYS = config.env_int(env, "CASES_REOPEN_DAYS", 28)
 # Largest photo accepted, before re-encoding (bytes).
 CASES_PHOTO_MAX_BYTES = config.env_int(env, "CASES_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+# Map tiles for the report map and the public map (Leaflet). Any XYZ tile server: OpenStreetMap's
+# by default; councils with an Ordnance Survey licence point this at the OS Maps API. Set it to
+# an empty string to turn maps off (the typed postcode and description path always works).
+CASES_MAP_TILES_URL = env.get(
+    "CASES_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+CASES_MAP_ATTRIBUTION = env.get(
+    "CASES_MAP_ATTRIBUTION", "© OpenStreetMap contributors"
+)
+if CASES_MAP_TILES_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tiles = _urlsplit(CASES_MAP_TILES_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
+# Where the report map starts when there is no better guess (latitude,longitude).
+CASES_MAP_START = env.get("CASES_MAP_START", "51.752,-1.2577")

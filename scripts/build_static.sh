@@ -12,5 +12,10 @@ npx --no-install sass --style=compressed --no-source-map --quiet-deps \
 cp "$govuk/govuk-frontend.min.js" "$out/js/govuk-frontend.min.js"
 cp -r "$govuk/assets/images" "$out/govuk/assets/images"
 cp assets/js/*.js "$out/js/"
+# Leaflet for maps (progressive enhancement: every map has a typed alternative).
+mkdir -p "$out/leaflet"
+cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map \
+  node_modules/leaflet/dist/leaflet.css "$out/leaflet/"
+cp -r node_modules/leaflet/dist/images "$out/leaflet/images"
 cp assets/images/* "$out/pocketcouncil/"
 echo "Built static assets into $out"

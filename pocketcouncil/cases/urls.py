@@ -36,6 +36,7 @@ case_patterns = [
     path("cases/<str:reference>/photos/<str:token>.jpg", resident.case_photo, name="photo"),
     path("my-requests/", resident.my_requests, name="my-requests"),
     path("reports/", resident.public_reports, name="public-reports"),
+    path("reports.geojson", resident.public_reports_geojson, name="public-reports-geojson"),
     # The staff console.
     path("staff/<slug:slug>/cases/", staff.queue, name="staff-queue"),
     path("staff/<slug:slug>/cases/bulk/", staff.bulk, name="staff-bulk"),

@@ -339,3 +339,36 @@ class TestStaffConsole:
         )
         duplicate.refresh_from_db()
         assert duplicate.duplicate_of == original
+
+
+class TestMaps:
+    def test_geojson_has_public_facts_only(self, client, report):
+        case = report(lgsl=587, who="tom.evans", reporter_email="tom.private@example.com")
+        response = client.get(reverse("cases:public-reports-geojson"), {"council": "oxford"})
+        assert response["Content-Type"] == "application/geo+json"
+        data = response.json()
+        feature = next(
+            f for f in data["features"] if f["properties"]["reference"] == case.reference
+        )
+        assert set(feature["properties"]) == {"reference", "service", "status", "url"}
+        assert feature["geometry"]["coordinates"] == [case.longitude, case.latitude]
+        assert "tom" not in response.content.decode().lower()
+
+    def test_map_is_offered_with_tiles_and_typed_path_always(self, client, settings):
+        where = start(client, 587)
+        html = client.get(where).content.decode()
+        assert 'data-module="pc-location-map"' in html and 'name="postcode"' in html
+        settings.CASES_MAP_TILES_URL = ""
+        html = client.get(where).content.decode()
+        assert "pc-location-map" not in html and 'name="postcode"' in html
+
+    def test_tile_host_is_allowed_by_the_content_security_policy(self, client):
+        csp = client.get(reverse("cases:public-reports"))["Content-Security-Policy"]
+        assert "img-src 'self' data: https://tile.openstreetmap.org" in csp
+
+    def test_pin_from_the_map_is_used_instead_of_a_postcode(self, client):
+        where = start(client, 587)
+        response = client.post(
+            where, {"where": "By the bench", "latitude": "53.4794", "longitude": "-2.2446"}
+        )
+        assert response.status_code == 302

@@ -147,10 +147,17 @@ def report_where(request, lgsl: int, draft_id: str):
             )
             _save(request, draft_id, draft)
             return redirect(_step_url("nearby", lgsl, draft_id))
+    from pocketcouncil.cases.views.resident import map_settings
+
     return render(
         request,
         "cases/report_where.html",
-        {"service": service, "form": form, "draft_id": draft_id},
+        {
+            "service": service,
+            "form": form,
+            "draft_id": draft_id,
+            "map": map_settings(lat=draft.get("latitude"), lon=draft.get("longitude")),
+        },
     )
 
 

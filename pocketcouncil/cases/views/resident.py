@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -276,6 +278,48 @@ def public_reports(request):
             "query": query.urlencode(),
         },
     )
+
+
+def public_reports_geojson(request):
+    """The same public reports as GeoJSON for the map: no personal data, only what the public
+    page shows."""
+    council = Council.objects.filter(slug=request.GET.get("council", "")).first()
+    status = request.GET.get("status", "open")
+    cases = queries.public_cases(
+        council=council,
+        service_id=_int(request.GET.get("service")),
+        status=status if status in {"open", "fixed", "all"} else "open",
+        ward_id=_int(request.GET.get("ward")),
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [c.longitude, c.latitude]},
+            "properties": {
+                "reference": c.reference,
+                "service": c.service.name,
+                "status": str(c.get_status_display()),
+                "url": reverse("cases:detail", args=[c.reference]),
+            },
+        }
+        for c in cases
+        if c.has_location
+    ]
+    return JsonResponse(
+        {"type": "FeatureCollection", "features": features},
+        content_type="application/geo+json",
+    )
+
+
+def map_settings(*, lat: float | None = None, lon: float | None = None) -> dict:
+    """What the map script needs, from settings (empty tiles turn maps off)."""
+    start_lat, start_lon = (float(x) for x in settings.CASES_MAP_START.split(","))
+    return {
+        "tiles": settings.CASES_MAP_TILES_URL,
+        "attribution": settings.CASES_MAP_ATTRIBUTION,
+        "lat": lat if lat is not None else start_lat,
+        "lon": lon if lon is not None else start_lon,
+    }
 
 
 def _int(value) -> int | None:
