@@ -158,6 +158,8 @@ def service_override_set(*, council: Council, service: Service, actor, **changes
     """Hide a service for one council, reword it or name its team, without copying it.
 
     Pass only what changes; ``None`` (or "") for a wording field means "use the national text".
+    ``actor`` (a user, or None for the system) is recorded as who last changed the setting.
+    Permission checks belong to the caller until the accounts app's permissions cover it.
     """
     unknown = set(changes) - set(OVERRIDE_FIELDS)
     if unknown:
@@ -169,6 +171,7 @@ def service_override_set(*, council: Council, service: Service, actor, **changes
         if name in {"name", "summary", "eligibility", "how_to"} and not (value or "").strip():
             value = None
         setattr(setting, name, value)
+    setting.updated_by = actor if getattr(actor, "pk", None) else None
     setting.full_clean()
     setting.save()
     return setting

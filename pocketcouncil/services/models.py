@@ -6,6 +6,7 @@ catalogue without copying it. What a council changes lives in ``CouncilService``
 service, override its wording, name the owning team), which ``queries`` resolves.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
@@ -247,6 +248,15 @@ class CouncilService(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="service_settings",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty when changed by the system (imports, demo data)."),
     )
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

@@ -34,6 +34,14 @@ def test_override_rewords_without_copying(demo):
     assert queries.service_for_council(council=demo["oxford"], lgsl=524).summary == service.summary
 
 
+def test_override_records_who_changed_it(demo, django_user_model):
+    editor = django_user_model.objects.create(email="editor@example.com")
+    setting = actions.service_override_set(
+        council=demo["oxford"], service=Service.objects.get(lgsl=524), actor=editor, hidden=True
+    )
+    assert setting.updated_by == editor
+
+
 def test_override_team_must_be_the_councils_own(demo):
     service = Service.objects.get(lgsl=524)
     other = TeamFactory(council=demo["manchester"])
