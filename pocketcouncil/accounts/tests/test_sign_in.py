@@ -131,3 +131,16 @@ def test_header_links(client):
     html = client.get("/").content.decode()
     assert "Your account" in html
     assert "Sign out" in html
+
+
+def test_one_address_asking_for_codes_for_many_accounts_is_refused(client):
+    """Per IP address: 20 code requests a minute, whichever email addresses they are for."""
+    statuses = []
+    for n in range(21):
+        client.cookies.clear()  # a fresh browser each time, as a script would be
+        response = client.post("/accounts/login/code/", {"email": f"person{n}@example.com"})
+        statuses.append(response.status_code)
+    assert statuses[:20] == [302] * 20
+    assert statuses[20] in (200, 429)
+    assert "Too many" in response.content.decode()
+    assert len(mail.outbox) == 20
