@@ -3,9 +3,11 @@
 import pytest
 
 from pocketcouncil.councils import queries as councils
-from pocketcouncil.councils.models import Responsibility
+from pocketcouncil.councils.models import CouncilTier, Responsibility
+from pocketcouncil.councils.tests.factories import CouncilFactory
 from pocketcouncil.services import actions, evaluation, queries, search
 from pocketcouncil.services.models import Service
+from pocketcouncil.services.tests.factories import ServiceFAQFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +170,19 @@ def test_methods_are_ordered_as_measured():
         result = evaluation.evaluate(lambda q, i=index: [h.lgsl for h in i.search(q)], phrasings)
         scores[method.name] = result.top3_rate
     assert scores["final"] > scores["bm25"]
+
+
+def test_a_county_with_several_districts_asks_where_for_district_services(demo):
+    CouncilFactory(tier=CouncilTier.DISTRICT, upper_tier=demo["oxfordshire"])
+    outcome = queries.front_door_search(text="missed bin", council=demo["oxfordshire"])
+    assert outcome.results[0].lgsl == 524
+    assert outcome.results[0].council is None
+    assert outcome.results[0].url == "/services/524/"
+
+
+def test_the_index_is_reused_until_the_catalogue_changes(django_assert_num_queries):
+    first = search.index_get()
+    with django_assert_num_queries(1):  # the version stamp only
+        assert search.index_get() is first
+    ServiceFAQFactory(service=Service.objects.get(lgsl=524), question="Brand new question?")
+    assert search.index_get() is not first
