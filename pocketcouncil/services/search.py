@@ -22,6 +22,7 @@ import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import Stemmer
 from django.db import connection
@@ -120,6 +121,13 @@ def words(text: str) -> list[str]:
 def tokens(text: str, *, stem: bool = True) -> list[str]:
     found = words(text)
     return _stemmer.stemWords(found) if stem else found
+
+
+@lru_cache(maxsize=50_000)
+def _field_tokens(text: str, stem: bool) -> tuple[str, ...]:
+    """Tokens of one field of a service. Cached, so that rebuilding the index after a small
+    catalogue change only re-reads the text that changed (a full build takes ~0.4 s)."""
+    return tuple(tokens(text, stem=stem))
 
 
 @dataclass
@@ -258,7 +266,7 @@ class Index:
         }
         for name, text in fields.items():
             weight = FIELD_WEIGHTS[name] if self.method.weighted_fields else 1.0
-            found = tokens(text, stem=self.method.stem)
+            found = _field_tokens(text, self.method.stem)
             for term in found:
                 doc.terms[term] = doc.terms.get(term, 0.0) + weight
             doc.length += weight * len(found)
