@@ -1,5 +1,10 @@
 """Identity through an OpenID Connect provider (GOV.UK One Login) and its settings."""
 
+import json
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import jwt
 import pytest
 from allauth.socialaccount.models import SocialAccount, SocialLogin
 from allauth.socialaccount.signals import social_account_added
@@ -102,3 +107,128 @@ def test_a_garbled_core_identity_jwt_does_not_count(settings):
     amira = User.objects.get(email="amira.khan@demo.pocketcouncil.example")
     connect(amira, {"https://vocab.account.gov.uk/v1/coreIdentityJWT": "not-a-jwt"})
     assert queries.level_for(amira) == 2
+
+
+class FakeResponse:
+    def __init__(self, data):
+        self._data = data
+        self.status_code = 200
+        self.headers = {"content-type": "application/json"}
+        self.text = json.dumps(data)
+        self.content = self.text.encode()
+
+    def json(self):
+        return self._data
+
+    def raise_for_status(self):
+        return None
+
+
+class FakeOneLogin:
+    """Stands in for the identity provider's HTTP endpoints (no network in tests)."""
+
+    issuer = "https://oidc.integration.example"
+
+    def __init__(self, identity_vot="P2"):
+        self.identity_vot = identity_vot
+        self.requests = []
+
+    def session(self):
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def get(self, url, **kwargs):
+        return self.request("GET", url, **kwargs)
+
+    def request(self, method, url, **kwargs):
+        self.requests.append((method, url, kwargs))
+        now = int(time.time())
+        if url.endswith("/.well-known/openid-configuration"):
+            return FakeResponse(
+                {
+                    "issuer": self.issuer,
+                    "authorization_endpoint": f"{self.issuer}/authorize",
+                    "token_endpoint": f"{self.issuer}/token",
+                    "userinfo_endpoint": f"{self.issuer}/userinfo",
+                    "jwks_uri": f"{self.issuer}/.well-known/jwks.json",
+                }
+            )
+        if url.endswith("/token"):
+            id_token = jwt.encode(
+                {
+                    "iss": self.issuer,
+                    "aud": "client-1",
+                    "sub": "urn:fdc:gov.uk:2022:abc",
+                    "iat": now,
+                    "exp": now + 300,
+                    "vot": "Cl.Cm",
+                },
+                "test-only-key-not-checked-by-the-client-0123",
+                algorithm="HS256",
+            )
+            return FakeResponse(
+                {"access_token": "at", "token_type": "Bearer", "id_token": id_token}
+            )
+        if url.endswith("/userinfo"):
+            core = jwt.encode({"vot": self.identity_vot}, "x" * 32, algorithm="HS256")
+            return FakeResponse(
+                {
+                    "sub": "urn:fdc:gov.uk:2022:abc",
+                    "email": "amira.khan@demo.pocketcouncil.example",
+                    "email_verified": True,
+                    "https://vocab.account.gov.uk/v1/coreIdentityJWT": core,
+                }
+            )
+        raise AssertionError(f"unexpected request {method} {url}")
+
+
+@pytest.mark.parametrize(("identity_vot", "level"), [("P2", 3), ("P1", 2)])
+def test_connecting_govuk_one_login_end_to_end(client, settings, monkeypatch, identity_vot, level):
+    from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+
+    provider = FakeOneLogin(identity_vot)
+    monkeypatch.setattr(
+        DefaultSocialAccountAdapter, "get_requests_session", lambda self: provider.session()
+    )
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": config.oidc_apps(
+                {
+                    "OIDC_SERVER_URL": FakeOneLogin.issuer,
+                    "OIDC_CLIENT_ID": "client-1",
+                    "OIDC_CLIENT_SECRET": "secret",
+                    "OIDC_VTR": '["Cl.Cm.P2"]',
+                }
+            )
+        }
+    }
+    settings.ACCOUNTS_OIDC_IDENTITY_CLAIM = "https://vocab.account.gov.uk/v1/coreIdentityJWT#vot"
+    amira = User.objects.get(email="amira.khan@demo.pocketcouncil.example")
+    client.force_login(amira)
+
+    response = client.post(
+        "/accounts/oidc/govuk-one-login/login/", {"process": "connect", "next": "/your-account/"}
+    )
+    assert response.status_code == 302
+    authorize = urlsplit(response["Location"])
+    query = parse_qs(authorize.query)
+    assert f"{authorize.scheme}://{authorize.netloc}{authorize.path}" == (
+        f"{FakeOneLogin.issuer}/authorize"
+    )
+    assert query["vtr"] == ['["Cl.Cm.P2"]']
+    assert "code_challenge" in query  # PKCE
+
+    response = client.get(
+        "/accounts/oidc/govuk-one-login/login/callback/",
+        {"code": "auth-code", "state": query["state"][0]},
+    )
+    assert response.status_code == 302
+    assert SocialAccount.objects.filter(user=amira, uid="urn:fdc:gov.uk:2022:abc").exists()
+    assert queries.level_for(amira) == level
+    token_call = next(r for r in provider.requests if r[1].endswith("/token"))
+    assert token_call[2]["data"]["client_secret"] == "secret"  # client_secret_post
