@@ -21,7 +21,7 @@ def main() -> int:
     print(
         f"Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs"
     )
-    print(f"Database: {os.environ.get('DATABASE_URL') or 'SQLite (default)'}\n")
+    print(f"Database: {os.environ.get('BENCH_DATABASE_URL') or 'SQLite (a scratch file)'}\n")
     for path in sorted(HERE.glob("bench_*.py")):
         name = path.stem.removeprefix("bench_")
         if only and name not in only:

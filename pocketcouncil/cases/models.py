@@ -260,8 +260,8 @@ class CaseEvent(models.Model):
         related_name="+",
         help_text=_("The resident a staff member acted for (assisted digital)."),
     )
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
+    from_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
     note = models.TextField(blank=True)
     is_public = models.BooleanField(default=False)
     data = models.JSONField(default=dict, blank=True)

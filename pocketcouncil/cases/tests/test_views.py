@@ -372,3 +372,15 @@ class TestMaps:
             where, {"where": "By the bench", "latitude": "53.4794", "longitude": "-2.2446"}
         )
         assert response.status_code == 302
+
+
+def test_case_page_names_the_status_and_says_the_council_is_a_demo(client, report, staff):
+    from pocketcouncil.cases import actions
+
+    case = report(lgsl=587)
+    actions.case_transition(
+        case=case, to=CaseStatus.IN_PROGRESS, actor=staff("case-officer", "oxford")
+    )
+    html = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    assert "Status: In progress" in html
+    assert "is demonstration data, not a real council service" in html

@@ -262,6 +262,7 @@ def report_check(request, lgsl: int, draft_id: str):
     if "fields" not in draft:
         return redirect(_step_url("details", lgsl, draft_id))
     council = Council.objects.filter(slug=draft.get("council", "")).first()
+    request.council = council
     if request.method == "POST":
         actor = actor_for(request) if request.user.is_authenticated else None
         resident = request.user if request.user.is_authenticated else None

@@ -26,9 +26,11 @@ from pocketcouncil.services.models import Service
 
 def _case_for(request, reference: str) -> tuple[Case, str]:
     try:
-        return queries.case_get_for_viewer(reference=reference, user=request.user)
+        case, view = queries.case_get_for_viewer(reference=reference, user=request.user)
     except Case.DoesNotExist:
         raise Http404(_("There is no case with that reference, or you cannot see it.")) from None
+    request.council = case.council  # the council's header, and its demo banner
+    return case, view
 
 
 def next_step(case: Case) -> str:
@@ -98,6 +100,7 @@ def case_sent(request, reference: str):
         case = queries.case_get_by_reference(reference)
     except Case.DoesNotExist:
         raise Http404 from None
+    request.council = case.council
     return render(request, "cases/case_sent.html", {"case": case, "next_step": next_step(case)})
 
 
