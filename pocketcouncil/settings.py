@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "pocketcouncil.services",
     "pocketcouncil.notify",
     "pocketcouncil.cases",
+    "pocketcouncil.open311",
+    "pocketcouncil.news",
+    "pocketcouncil.engage",
     "pocketcouncil.transparency",
 ]
 
