@@ -30,7 +30,6 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
@@ -49,6 +48,8 @@ from pocketcouncil.transparency.models import (
     IssueSeverity,
     Payment,
     SpendingImport,
+    SpendingTotal,
+    pence_to_pounds,
 )
 from pocketcouncil.transparency.spending_csv import Issue, IssueKind, ParsedRow, SpendingFileError
 
@@ -285,23 +286,25 @@ class _Counts:
     rows_imported: int = 0
     rows_skipped: int = 0
     rows_with_warnings: int = 0
-    total_amount: Decimal = Decimal("0.00")
+    total_pence: int = 0
     first_paid_on: dt.date | None = None
     last_paid_on: dt.date | None = None
     bytes_read: int = 0
     # Fingerprints of payments this file repeats from earlier imports (see the module docstring).
     claimed: set[str] = field(default_factory=set)
+    # (month, dimension, value) -> [pence, payments]. Its size grows with the number of distinct
+    # suppliers, service areas and expense types per month, not with the number of lines.
+    totals: dict[tuple, list[int]] = field(default_factory=dict)
     import_names: dict[int, str] = field(default_factory=dict)
 
     def as_fields(self) -> dict:
-        return {
+        return {"total_amount": pence_to_pounds(self.total_pence)} | {
             name: getattr(self, name)
             for name in (
                 "rows_read",
                 "rows_imported",
                 "rows_skipped",
                 "rows_with_warnings",
-                "total_amount",
                 "first_paid_on",
                 "last_paid_on",
                 "bytes_read",
@@ -329,6 +332,14 @@ def _store_rows(
             if progress:
                 progress(counts.rows_read, counts.bytes_read)
     _store_batch(spending_import, batch, counts)
+    _insert_rows(
+        SpendingTotal,
+        ("council", "spending_import", "month", "dimension", "value", "total_pence", "payments"),
+        [
+            (spending_import.council_id, spending_import.pk, month, dimension, value, *total)
+            for (month, dimension, value), total in counts.totals.items()
+        ],
+    )
     counts.bytes_read = spending_import.size_bytes or reader.bytes_read
     if progress:
         progress(counts.rows_read, counts.bytes_read)
@@ -339,7 +350,7 @@ def _key(row: ParsedRow) -> bytes:
     return "\x1f".join(
         (
             row.paid_on.isoformat(),
-            str(row.amount),
+            str(row.amount_pence),
             row.supplier.casefold(),
             row.service_area.casefold(),
             row.expense_type.casefold(),
@@ -349,16 +360,33 @@ def _key(row: ParsedRow) -> bytes:
 
 
 def _fingerprint(key: bytes, occurrence: int) -> str:
-    return hashlib.blake2b(key + b"\x1e%d" % occurrence, digest_size=16).hexdigest()
+    """32 characters: the payment date (yyyymmdd, the key's first 10 bytes) and 96 bits of hash.
+    Starting with the date keeps the unique index's inserts close together (a file is mostly
+    in date order) instead of scattered at random, which made inserts three times slower."""
+    digest = hashlib.blake2b(key + b"\x1e%d" % occurrence, digest_size=12).hexdigest()
+    return key[:4].decode() + key[5:7].decode() + key[8:10].decode() + digest
 
 
-def _owners(council_id: int, fingerprints) -> dict[str, int]:
-    """Which import stored each of these fingerprints already (for this council)."""
-    return dict(
-        Payment.objects.filter(council_id=council_id, fingerprint__in=list(fingerprints))
-        .values_list("fingerprint", "spending_import_id")
-        .iterator()
-    )
+def _owners(council_id: int, fingerprints: list[str]) -> dict[str, int]:
+    """Which import stored each of these fingerprints already (for this council). Plain SQL:
+    building an IN query of hundreds of values through the ORM cost more than running it."""
+    if not fingerprints:
+        return {}
+    table = connection.ops.quote_name(Payment._meta.db_table)
+    if connection.vendor == "postgresql":
+        # One array parameter: psycopg's client-side binding of hundreds of separate
+        # parameters cost more than the query itself.
+        sql = f"SELECT fingerprint, spending_import_id FROM {table} "  # noqa: S608
+        sql += "WHERE council_id = %s AND fingerprint = ANY(%s)"
+        params = [council_id, list(fingerprints)]
+    else:
+        placeholders = ", ".join(["%s"] * len(fingerprints))
+        sql = f"SELECT fingerprint, spending_import_id FROM {table} "  # noqa: S608
+        sql += f"WHERE council_id = %s AND fingerprint IN ({placeholders})"
+        params = [council_id, *fingerprints]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
 
 
 def _import_name(counts: _Counts, import_id: int) -> str:
@@ -379,10 +407,11 @@ def _store_batch(
     known: dict[str, int | None] = dict.fromkeys((_fingerprint(k, 1) for _, k in rows), None)
     # Parameters per query stay under SQLite's limit of 999.
     pending = list(known)
-    for start in range(0, len(pending), 900):
-        known.update(_owners(council_id, pending[start : start + 900]))
+    step = (len(pending) or 1) if connection.vendor == "postgresql" else 900
+    for start in range(0, len(pending), step):
+        known.update(_owners(council_id, pending[start : start + step]))
     assigned: set[str] = set()
-    payments: list[Payment] = []
+    payments: list[tuple] = []
     issues: list[ImportIssue] = []
 
     def issue(line: int, kind: str, message: str, raw: str = "", *, rejected: bool) -> None:
@@ -432,7 +461,7 @@ def _store_batch(
             )
             continue
         assigned.add(fingerprint)
-        warnings = list(row.warnings)
+        warnings = row.warnings or []
         if occurrence > 1:
             warnings.append(
                 (
@@ -445,30 +474,85 @@ def _store_batch(
             for kind, message in warnings:
                 issue(row.line_number, kind, message, rejected=False)
         counts.rows_imported += 1
-        counts.total_amount += row.amount
+        counts.total_pence += row.amount_pence
+        month = row.paid_on.replace(day=1)
+        for dimension, value in (
+            ("service_area", row.service_area),
+            ("expense_type", row.expense_type),
+            ("supplier", row.supplier),
+        ):
+            total = counts.totals.get((month, dimension, value))
+            if total is None:
+                counts.totals[(month, dimension, value)] = [row.amount_pence, 1]
+            else:
+                total[0] += row.amount_pence
+                total[1] += 1
         if counts.first_paid_on is None or row.paid_on < counts.first_paid_on:
             counts.first_paid_on = row.paid_on
         if counts.last_paid_on is None or row.paid_on > counts.last_paid_on:
             counts.last_paid_on = row.paid_on
         payments.append(
-            Payment(
-                council_id=council_id,
-                spending_import_id=import_id,
-                line_number=row.line_number,
-                paid_on=row.paid_on,
-                amount_pence=int(row.amount * 100),
-                supplier=row.supplier,
-                service_area=row.service_area,
-                expense_type=row.expense_type,
-                reference=row.reference,
-                purpose=row.purpose,
-                fingerprint=fingerprint,
+            (
+                council_id,
+                import_id,
+                row.line_number,
+                row.paid_on,
+                row.amount_pence,
+                row.supplier,
+                row.service_area,
+                row.expense_type,
+                row.reference,
+                row.purpose,
+                fingerprint,
             )
         )
-    if payments:
-        Payment.objects.bulk_create(payments, batch_size=_insert_batch_size())
+    _insert_payments(payments)
     if issues:
         ImportIssue.objects.bulk_create(issues, batch_size=_insert_batch_size())
+
+
+_PAYMENT_COLUMNS = (
+    "council",
+    "spending_import",
+    "line_number",
+    "paid_on",
+    "amount_pence",
+    "supplier",
+    "service_area",
+    "expense_type",
+    "reference",
+    "purpose",
+    "fingerprint",
+)
+
+
+def _insert_payments(rows: list[tuple]) -> None:
+    _insert_rows(Payment, _PAYMENT_COLUMNS, rows)
+
+
+def _insert_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert plain tuples (dates as date objects): the ORM's bulk_create spent more time
+    building model instances and SQL than the database spent storing them. PostgreSQL gets
+    COPY, the fastest way in; SQLite one prepared statement run per row by executemany."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(model._meta.get_field(f).column) for f in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
+                [
+                    tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row)
+                    for row in rows
+                ],
+            )
 
 
 def _insert_batch_size() -> int:

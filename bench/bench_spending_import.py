@@ -1,0 +1,142 @@
+"""How fast a spending file is imported, and whether memory stays flat as the file grows.
+
+Target (issue 11): at least 50,000 rows a second; peak memory flat as the file grows. Files of
+250,000, 500,000 and 1,000,000 lines are generated in a temporary folder in the LGTC 2015
+layout, with the formats councils use (£ signs, thousands separators, credits in brackets,
+dd/mm/yyyy dates) and about 0.5% bad lines. Each is imported into a council of its own.
+
+Memory: a thread samples the process's resident size (/proc/self/statm) every 20 ms during
+each import; the table shows the peak and how much it rose above the size before the import.
+(tracemalloc would slow the import down three-fold and distort the speed figure.)
+
+    .venv/bin/python bench/bench_spending_import.py              # SQLite
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        .venv/bin/python bench/bench_spending_import.py          # PostgreSQL
+    BENCH_SPENDING_SIZES=20000,40000 ...                           # quicker
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import common
+
+SIZES = [int(n) for n in os.environ.get("BENCH_SPENDING_SIZES", "250000,500000,1000000").split(",")]
+
+SERVICES = [
+    "Adult Social Care",
+    "Children's Services",
+    "Highways and Transport",
+    "Waste and Recycling",
+    "Housing Revenue Account",
+    "Corporate Services",
+    "Leisure and Culture",
+    "Planning",
+]
+TYPES = ["Contractors", "Professional fees", "Energy", "Rents", "Equipment", "Agency staff"]
+
+
+def write_file(path: Path, rows: int, seed: int) -> None:
+    rng = random.Random(seed)
+    suppliers = [f"Supplier {i} Ltd" for i in range(5000)]
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("Spending over £500\r\n\r\n")
+        out.write(
+            "Body,Organisation Name,Date,Transaction Number,Net Amount,Supplier Name,"
+            "Expense Area,Expense Type,Purpose of Spend\r\n"
+        )
+        for n in range(rows):
+            day = 1 + n % 28
+            month = 1 + (n // 28) % 12
+            pence = rng.randrange(50000, 5000000)
+            pounds = f"{pence // 100:,}.{pence % 100:02d}"
+            amount = f'"({pounds})"' if n % 50 == 0 else f'"£{pounds}"'
+            date = f"{day:02d}/{month:02d}/2025" if n % 200 else "31/02/2025"
+            out.write(
+                f"Bench Council,Bench Council,{date},T{n},{amount},{rng.choice(suppliers)},"
+                f"{rng.choice(SERVICES)},{rng.choice(TYPES)},Payment of invoices\r\n"
+            )
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+class PeakSampler(threading.Thread):
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak = rss_bytes()
+        self.running = True
+
+    def run(self):
+        while self.running:
+            self.peak = max(self.peak, rss_bytes())
+            time.sleep(0.02)
+
+    def stop(self) -> int:
+        self.running = False
+        self.join()
+        return self.peak
+
+
+def setup() -> None:
+    """common.setup_django, but on PostgreSQL in a scratch database of this benchmark's own
+    (pocketcouncil_bench_spending), so it never touches another benchmark's database."""
+    pg = os.environ.get("BENCH_DATABASE_URL", "")
+    if pg and not common._READY:
+        import psycopg
+
+        with psycopg.connect(pg, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS pocketcouncil_bench_spending")
+            conn.execute("CREATE DATABASE pocketcouncil_bench_spending")
+        os.environ["DATABASE_URL"] = f"{pg.rsplit('/', 1)[0]}/pocketcouncil_bench_spending"
+        os.environ.setdefault("POCKETCOUNCIL_ENV", "test")
+        os.environ["DJANGO_SETTINGS_MODULE"] = "pocketcouncil.test_settings"
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+        call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        common._READY = True
+    common.setup_django()
+
+
+def main() -> None:
+    setup()
+    from django.db import connection
+
+    from pocketcouncil.councils.tests.factories import CouncilFactory
+    from pocketcouncil.transparency import actions
+
+    folder = Path(tempfile.mkdtemp(prefix="pocketcouncil-bench-spending-"))
+    print(f"database: {connection.vendor}")
+    print("| rows | seconds | rows/s | peak resident memory | rise during the import |")
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    for size in SIZES:
+        path = folder / f"spend-{size}.csv"
+        write_file(path, size, seed=size)
+        council = CouncilFactory()
+        before = rss_bytes()
+        sampler = PeakSampler()
+        sampler.start()
+        start = time.perf_counter()
+        result = actions.spending_import_file(council=council, path=path, actor=None)
+        seconds = time.perf_counter() - start
+        peak = sampler.stop()
+        assert result.rows_read == size, (result.state, result.error)
+        print(
+            f"| {size:,} | {seconds:.1f} | {size / seconds:,.0f} | {peak / 2**20:.0f} MB "
+            f"| {(peak - before) / 2**20:.0f} MB |"
+        )
+        path.unlink()
+
+
+if __name__ == "__main__":
+    main()
