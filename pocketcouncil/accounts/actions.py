@@ -295,6 +295,15 @@ def _mobile_verify(*, user: User, code: str, actor: User) -> LevelChange | Accou
 
 
 @transaction.atomic
+def mobile_codes_purge(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete text-message codes that stopped working more than ``older_than`` ago."""
+    deleted, _by_model = MobileCode.objects.filter(
+        expires_at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted
+
+
+@transaction.atomic
 def mobile_remove(*, user: User, actor: User) -> LevelChange:
     before = queries.level_for(user)
     profile = _profile_for_update(user)
