@@ -53,9 +53,10 @@ function setUp(form) {
       list.append(item);
     }
     box.hidden = data.results.length === 0;
+    // The words come from the page, so they are translated with the rest of it.
     status.textContent = data.results.length
-      ? `${data.results.length} suggestions below the search box`
-      : "No suggestions";
+      ? `${data.results.length} ${form.dataset.statusSome}`
+      : form.dataset.statusNone;
   }
 
   input.addEventListener("input", () => {
