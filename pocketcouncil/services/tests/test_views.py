@@ -150,7 +150,7 @@ def test_service_page_for_a_council(client, django_assert_max_num_queries):
         assert "Online reporting for this service is not open on Pocket Council yet" in html
         assert "Which bin was missed?" in html
     else:
-        assert f'href="{report_url}"' in html and "Start now" in html
+        assert f'href="{report_url}?council=oxford"' in html and "Start now" in html
     assert "Handled by the Waste and recycling team." in html
     assert "01632 960 002" in html
     assert "Why was my bin not emptied?" in html
