@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pocketcouncil.accounts import permissions
+from pocketcouncil.cases import workflow
 from pocketcouncil.cases.models import PUBLIC_EVENT_KINDS, Case, CaseEvent
 from pocketcouncil.cases.workflow import OPEN, CaseStatus
 
@@ -208,3 +210,30 @@ def public_cases(
     elif status in CaseStatus.values:
         cases = cases.filter(status=status)
     return list(cases.order_by("-received_at")[:limit])
+
+
+def case_next_step(case: Case) -> str:
+    """One plain sentence: what happens next, and by when."""
+    due = timezone.localtime(case.due_at).strftime("%-d %B %Y") if case.due_at else ""
+    if case.status in (CaseStatus.SUBMITTED, CaseStatus.ACKNOWLEDGED, CaseStatus.IN_PROGRESS):
+        if due:
+            return _("%(team)s aims to deal with it by %(due)s.") % {
+                "team": case.team.name if case.team else case.council.name,
+                "due": due,
+            }
+        return _("%(council)s will update you when there is progress.") % {
+            "council": case.council.name
+        }
+    if case.status == CaseStatus.WAITING:
+        return _("We need more information from you before we can carry on. Reply below.")
+    if case.status == CaseStatus.RESOLVED:
+        return _("This has been fixed. If it is not, tell us below.")
+    if case.status == CaseStatus.CLOSED:
+        return _("This was closed without a fix: %(reason)s.") % {
+            "reason": str(workflow.CloseReason(case.close_reason).label).lower()
+        }
+    if case.status == CaseStatus.DUPLICATE and case.duplicate_of_id:
+        return _("This is the same problem as %(ref)s: follow that one.") % {
+            "ref": case.duplicate_of.reference
+        }
+    return ""

@@ -18,8 +18,8 @@ from pocketcouncil.accounts.assisted import actor_for
 from pocketcouncil.cases import actions, queries, workflow
 from pocketcouncil.cases.forms import EditForm, MessageForm, ReopenForm, SatisfactionForm
 from pocketcouncil.cases.models import Case, CasePhoto
+from pocketcouncil.cases.queries import case_next_step as next_step
 from pocketcouncil.cases.views.journey import SENT_KEY
-from pocketcouncil.cases.workflow import CaseStatus
 from pocketcouncil.councils.models import Area, AreaKind, Council
 from pocketcouncil.services.models import Service
 
@@ -31,33 +31,6 @@ def _case_for(request, reference: str) -> tuple[Case, str]:
         raise Http404(_("There is no case with that reference, or you cannot see it.")) from None
     request.council = case.council  # the council's header, and its demo banner
     return case, view
-
-
-def next_step(case: Case) -> str:
-    """One plain sentence: what happens next, and by when."""
-    due = timezone.localtime(case.due_at).strftime("%-d %B %Y") if case.due_at else ""
-    if case.status in (CaseStatus.SUBMITTED, CaseStatus.ACKNOWLEDGED, CaseStatus.IN_PROGRESS):
-        if due:
-            return _("%(team)s aims to deal with it by %(due)s.") % {
-                "team": case.team.name if case.team else case.council.name,
-                "due": due,
-            }
-        return _("%(council)s will update you when there is progress.") % {
-            "council": case.council.name
-        }
-    if case.status == CaseStatus.WAITING:
-        return _("We need more information from you before we can carry on. Reply below.")
-    if case.status == CaseStatus.RESOLVED:
-        return _("This has been fixed. If it is not, tell us below.")
-    if case.status == CaseStatus.CLOSED:
-        return _("This was closed without a fix: %(reason)s.") % {
-            "reason": str(workflow.CloseReason(case.close_reason).label).lower()
-        }
-    if case.status == CaseStatus.DUPLICATE and case.duplicate_of_id:
-        return _("This is the same problem as %(ref)s: follow that one.") % {
-            "ref": case.duplicate_of.reference
-        }
-    return ""
 
 
 def case_detail(request, reference: str):
