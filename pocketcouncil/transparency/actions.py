@@ -568,6 +568,7 @@ def spending_import_rollback(*, spending_import: SpendingImport, actor) -> Spend
     if spending_import.state != ImportState.IMPORTED:
         raise SpendingImportStateError("Only a finished import can be rolled back.")
     Payment.objects.filter(spending_import=spending_import).delete()
+    SpendingTotal.objects.filter(spending_import=spending_import).delete()
     spending_import.state = ImportState.ROLLED_BACK
     spending_import.rolled_back_at = timezone.now()
     spending_import.rolled_back_by = actor

@@ -16,7 +16,14 @@ def snapshot():
     """Every row of every Pocket Council model, as plain values."""
     rows = {}
     for model in apps.get_models():
-        if model._meta.app_label in {"councils", "accounts", "account", "mfa", "services"}:
+        if model._meta.app_label in {
+            "councils",
+            "accounts",
+            "account",
+            "mfa",
+            "services",
+            "transparency",
+        }:
             rows[model._meta.label] = sorted(map(repr, model.objects.order_by("pk").values_list()))
     return rows
 

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from pocketcouncil.transparency import views, views_staff
+
+urlpatterns = [
+    path("councils/<slug:slug>/spending/", views.spending_overview, name="spending-overview"),
+    path(
+        "councils/<slug:slug>/spending/by/<str:dimension>/",
+        views.spending_breakdown,
+        name="spending-breakdown",
+    ),
+    path("councils/<slug:slug>/spending/payments/", views.payment_list, name="spending-payments"),
+    path("council-tax/", views.council_tax_finder, name="council-tax"),
+    path(
+        "councils/<slug:slug>/council-tax/",
+        views.council_tax_for_council,
+        name="council-tax-council",
+    ),
+    path("open-data/", views.open_data, name="open-data"),
+    path("staff/spending/", views_staff.import_list, name="staff-spending-imports"),
+    path("staff/spending/upload/", views_staff.import_upload, name="staff-spending-upload"),
+    path(
+        "staff/spending/imports/<int:pk>/",
+        views_staff.import_detail,
+        name="staff-spending-import",
+    ),
+]

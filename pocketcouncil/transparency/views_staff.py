@@ -1,0 +1,162 @@
+"""Staff pages: upload a spending file, confirm its columns, follow the import, roll it back."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pocketcouncil.accounts import permissions
+from pocketcouncil.accounts.permissions import staff_required
+from pocketcouncil.transparency import actions, queries, spending_csv
+from pocketcouncil.transparency.models import ImportIssue, ImportState, SpendingImport
+
+ISSUES_SHOWN = 200
+
+
+def _councils(request):
+    councils = permissions.councils_where(permissions.staff_user(request), actions.IMPORT_SPENDING)
+    if not councils:
+        raise PermissionDenied(_("You cannot import spending data for any council."))
+    return councils
+
+
+def _chosen_council(request, councils):
+    slug = request.GET.get("council") or request.POST.get("council")
+    return next((c for c in councils if c.slug == slug), councils[0])
+
+
+@staff_required
+def import_list(request):
+    councils = _councils(request)
+    council = _chosen_council(request, councils)
+    return render(
+        request,
+        "transparency/staff/import_list.html",
+        {
+            "councils": councils,
+            "chosen": council,
+            "imports": queries.spending_import_list(council=council),
+        },
+    )
+
+
+class UploadForm(forms.Form):
+    council = forms.ChoiceField(label=gettext_lazy("Council"))
+    file = forms.FileField(
+        label=gettext_lazy("Spending file (CSV)"),
+        help_text=gettext_lazy("The file as you publish it. We will show you its columns next."),
+        error_messages={"required": gettext_lazy("Choose a CSV file.")},
+    )
+
+    def __init__(self, *args, councils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["council"].choices = [(c.slug, c.name) for c in councils]
+
+
+@staff_required
+def import_upload(request):
+    councils = _councils(request)
+    form = UploadForm(request.POST or None, request.FILES or None, councils=councils)
+    if request.method == "POST" and form.is_valid():
+        council = next(c for c in councils if c.slug == form.cleaned_data["council"])
+        upload = form.cleaned_data["file"]
+        try:
+            spending_import = actions.spending_file_prepare(
+                council=council,
+                upload=upload.file,
+                file_name=upload.name,
+                actor=permissions.staff_user(request),
+            )
+        except actions.SpendingImportError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("staff-spending-import", pk=spending_import.pk)
+    return render(request, "transparency/staff/import_upload.html", {"form": form})
+
+
+class MappingForm(forms.Form):
+    """One drop-down per field, listing the file's columns."""
+
+    def __init__(self, *args, header: list[str], mapping: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Not in this file"))] + [
+            (str(i), f"{i + 1}: {heading}") for i, heading in enumerate(header)
+        ]
+        for name in spending_csv.FIELDS:
+            current = mapping.get(name)
+            self.fields[name] = forms.ChoiceField(
+                label=spending_csv.FIELD_LABELS[name],
+                choices=choices,
+                required=False,
+                initial="" if current is None else str(current),
+            )
+
+    def mapping(self) -> dict[str, int | None]:
+        return {
+            name: (int(value) if value != "" else None)
+            for name, value in ((n, self.cleaned_data.get(n, "")) for n in spending_csv.FIELDS)
+        }
+
+
+def _import_for(request, pk) -> SpendingImport:
+    councils = _councils(request)
+    try:
+        found = SpendingImport.objects.select_related("council").get(
+            pk=pk, council__in=[c.pk for c in councils]
+        )
+    except SpendingImport.DoesNotExist:
+        raise Http404("No such import") from None
+    return found
+
+
+@staff_required
+def import_detail(request, pk):
+    spending_import = _import_for(request, pk)
+    actor = permissions.staff_user(request)
+    form = None
+    if spending_import.state == ImportState.PENDING:
+        form = MappingForm(
+            request.POST or None, header=spending_import.header, mapping=spending_import.mapping
+        )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "confirm" and form is not None and form.is_valid():
+                actions.spending_import_confirm(
+                    spending_import=spending_import, mapping=form.mapping(), actor=actor
+                )
+                messages.success(request, _("The import has started."))
+                return redirect("staff-spending-import", pk=pk)
+            if action == "cancel":
+                actions.spending_import_cancel(spending_import=spending_import, actor=actor)
+                messages.success(request, _("The import was cancelled."))
+                return redirect("staff-spending-import", pk=pk)
+            if action == "rollback":
+                actions.spending_import_rollback(spending_import=spending_import, actor=actor)
+                messages.success(request, _("The import was rolled back: its payments are gone."))
+                return redirect("staff-spending-import", pk=pk)
+        except actions.SpendingImportError as error:
+            if form is not None:
+                form.add_error(None, str(error))
+            else:
+                messages.error(request, str(error))
+    spending_import.refresh_from_db()
+    running = spending_import.state in (ImportState.QUEUED, ImportState.RUNNING)
+    issues = ImportIssue.objects.filter(spending_import=spending_import)
+    return render(
+        request,
+        "transparency/staff/import_detail.html",
+        {
+            "spending_import": spending_import,
+            "form": form,
+            "running": running,
+            "issues": issues[:ISSUES_SHOWN],
+            "issue_count": issues.count(),
+            "issues_shown": ISSUES_SHOWN,
+        },
+    )
