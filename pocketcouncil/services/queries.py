@@ -251,7 +251,13 @@ def front_door_search(
         by_tier = index.councils_by_tier_for(council.pk) if council.pk in index.councils else {}
     else:
         by_tier = None
-    hits = index.search(wanted_text, councils_by_tier=by_tier, limit=limit * 2)
+    # A weak match (few of the query's words) is left out, so a service that matches only a
+    # side word ("bus stop" in "hole in the road by the bus stop") does not hide a good one.
+    hits = [
+        hit
+        for hit in index.search(wanted_text, councils_by_tier=by_tier, limit=limit * 2)
+        if not hit.weak
+    ]
 
     # Fetch the councils results belong to in one query.
     wanted = {cid for cid in (by_tier or {}).values() if cid and cid not in by_id}
@@ -286,7 +292,7 @@ def front_door_search(
         )
         if len(results) == limit:
             break
-    no_good_match = not results or hits[0].weak
+    no_good_match = not results
     answers = []
     if results and not no_good_match:
         # FAQs of the top three results only: an answer about an unrelated service misleads
@@ -307,7 +313,7 @@ def front_door_search(
             )
     return SearchOutcome(
         query=text,
-        results=[] if no_good_match else results,
+        results=results,
         answers=answers,
         no_good_match=no_good_match,
         council=council,

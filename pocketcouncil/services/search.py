@@ -98,6 +98,9 @@ K1, B = 1.2, 0.75
 # any other (an LGSL label and description only) if less than WEAK_COVERAGE.
 WEAK_COVERAGE = 0.6
 WEAK_COVERAGE_CURATED = 0.15
+# ... and any result is weak if no query word matched it better than this (a typo correction
+# of 80 % similarity weighs 0.64): "purple elephant" must not become "pupil records".
+WEAK_STRONGEST = 0.7
 # An FAQ of the best result is shown as the answer when its question shares at least this share
 # of the query's words, and the shared words are at least this share of the question's words.
 ANSWER_COVERAGE = 0.75
@@ -154,9 +157,12 @@ class Hit:
     coverage: float
     council_id: int | None = None
     curated: bool = False
+    strongest: float = 1.0  # the best match of any one query word (below 1: typo-corrected)
 
     @property
     def weak(self) -> bool:
+        if self.strongest < WEAK_STRONGEST:
+            return True  # matched only through guessed typo corrections
         return self.coverage < (WEAK_COVERAGE_CURATED if self.curated else WEAK_COVERAGE)
 
 
@@ -354,6 +360,7 @@ class Index:
                 coverage,
                 doc.council_id,
                 doc.curated,
+                max(covered[i].values()),
             )
             current = best.get(doc.service_id)
             if current is None or hit.score > current.score:
