@@ -49,6 +49,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "engage.moderate",
             "transparency.publish",
             "insight.view",
+            "integrations.manage",
         }
     ),
     StaffRoleKind.SERVICE_MANAGER: frozenset(

@@ -22,6 +22,7 @@ def snapshot():
             "account",
             "mfa",
             "services",
+            "open311",
             "transparency",
         }:
             rows[model._meta.label] = sorted(map(repr, model.objects.order_by("pk").values_list()))

@@ -1,0 +1,175 @@
+"""Reads of the Open311 server: keys, a council's reportable services, public requests and
+their updates.
+
+Only public cases (location-based reports, shown on the public map without personal details)
+are ever listed or shown through Open311, and only their public timeline events: a private
+request (a bulky waste booking, a benefits question) is invisible here, as on the public map.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from pocketcouncil.cases.models import PUBLIC_EVENT_KINDS, Case, CaseEvent, CasePhoto, EventKind
+from pocketcouncil.cases.workflow import FINISHED, OPEN
+from pocketcouncil.councils.models import Council
+from pocketcouncil.open311.actions import key_digest
+from pocketcouncil.open311.models import ApiClient
+from pocketcouncil.services import queries as services_queries
+from pocketcouncil.services.models import Service
+
+
+def api_client_for_key(*, council: Council, raw_key: str) -> ApiClient | None:
+    """The active client of ``council`` holding this key, or None (unknown, revoked, or a key
+    of another council)."""
+    if not raw_key:
+        return None
+    return (
+        ApiClient.objects.filter(
+            council=council, key_digest=key_digest(raw_key), revoked_at__isnull=True
+        )
+        .select_related("council")
+        .first()
+    )
+
+
+def account_with_verified_email(email: str):
+    """The active account that has verified ``email`` (allauth's record), or None. An
+    unverified match is not enough: anyone can type someone else's address into an app."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    address = (
+        EmailAddress.objects.filter(email__iexact=email, verified=True, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    return address.user if address else None
+
+
+def api_client_list(*, council: Council) -> list[ApiClient]:
+    return list(ApiClient.objects.filter(council=council).order_by("name"))
+
+
+def rate_limit_exceeded(client: ApiClient, *, now: datetime | None = None) -> bool:
+    """Count one request against the client's per-minute allowance; True once it is used up.
+
+    A fixed one-minute window in the shared cache, so the limit holds across web processes.
+    """
+    now = now or timezone.now()
+    key = f"open311:rate:{client.pk}:{client.key_digest[:12]}:{now:%Y%m%d%H%M}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the entry expired between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    return count > client.rate_limit_per_minute
+
+
+def reportable_services(*, council: Council) -> list[Service]:
+    """Services a council takes through Open311: the ones it offers that are reports about a
+    place and need no proof of identity. ``attribute_count`` says whether each has a form."""
+    offered = [s.pk for s in services_queries.service_list_for_council(council=council)]
+    return list(
+        Service.objects.filter(pk__in=offered, location_based=True, minimum_assurance_level=0)
+        .annotate(attribute_count=Count("attributes"))
+        .order_by("lgsl")
+    )
+
+
+def reportable_service(*, council: Council, service_code: str) -> Service | None:
+    if not service_code.isdigit():
+        return None
+    for service in reportable_services(council=council):
+        if service.lgsl == int(service_code):
+            return service
+    return None
+
+
+def _public_requests(council: Council) -> QuerySet:
+    return (
+        Case.objects.filter(council=council, is_public=True)
+        .select_related("service", "council")
+        .prefetch_related(
+            Prefetch(
+                "photos",
+                queryset=CasePhoto.objects.filter(is_public=True).order_by("created_at", "pk"),
+                to_attr="public_photos",
+            )
+        )
+    )
+
+
+def request_list(
+    *,
+    council: Council,
+    references: list[str] | None = None,
+    service_codes: list[int] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    statuses: list[str] | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> list[Case]:
+    """Public requests of a council, newest first. ``references`` overrides the other filters
+    (as the specification says); ``statuses`` are Open311's "open" and "closed"."""
+    cases = _public_requests(council)
+    if references:
+        cases = cases.filter(reference__in=references)
+    else:
+        if service_codes:
+            cases = cases.filter(service__lgsl__in=service_codes)
+        if start is not None:
+            cases = cases.filter(received_at__gte=start)
+        if end is not None:
+            cases = cases.filter(received_at__lte=end)
+        if statuses and set(statuses) != {"open", "closed"}:
+            wanted = OPEN if "open" in statuses else FINISHED
+            cases = cases.filter(status__in=wanted)
+    return list(cases.order_by("-received_at", "-pk")[offset : offset + limit])
+
+
+def request_get(*, council: Council, reference: str) -> Case | None:
+    return _public_requests(council).filter(reference=reference.strip().upper()).first()
+
+
+def new_token() -> str:
+    """A token for a new request: the client can look the request up by it later."""
+    return secrets.token_hex(16)
+
+
+def request_for_token(*, council: Council, token: str) -> Case | None:
+    return (
+        Case.objects.filter(council=council, submission_key=f"open311:{token}")
+        .only("reference", "submission_key")
+        .first()
+    )
+
+
+UPDATE_KINDS = [EventKind.STATUS_CHANGED, EventKind.PUBLIC_UPDATE, EventKind.MERGED]
+
+
+def update_list(
+    *, council: Council, start: datetime, end: datetime, limit: int = 1000
+) -> list[CaseEvent]:
+    """Public updates (status changes and public notes) on a council's public requests, oldest
+    first, for the servicerequestupdates extension."""
+    kinds = [k for k in UPDATE_KINDS if k in PUBLIC_EVENT_KINDS]
+    return list(
+        CaseEvent.objects.filter(
+            Q(council=council, case__council=council, case__is_public=True),
+            is_public=True,
+            kind__in=kinds,
+            created_at__gte=start,
+            created_at__lte=end,
+        )
+        .select_related("case")
+        .order_by("created_at", "pk")[:limit]
+    )

@@ -1,0 +1,57 @@
+"""A real HTTP server for the Open311 tests, in a thread of the test process.
+
+It shares the test's database connection (the test waits while the server answers, so the
+connection is never used by two threads at once), so it sees rows the test made inside its
+rolled-back transaction, on SQLite and PostgreSQL alike, and leaves the demo data alone.
+"""
+
+from __future__ import annotations
+
+import threading
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import pytest
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections, connections
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _Server(threading.Thread):
+    def __init__(self, connection):
+        super().__init__(daemon=True)
+        self.connection = connection
+        self.httpd: WSGIServer = make_server(
+            "127.0.0.1", 0, WSGIHandler(), handler_class=_QuietHandler
+        )
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
+
+    def run(self):
+        connections["default"] = self.connection
+        self.httpd.serve_forever(poll_interval=0.05)
+
+
+@pytest.fixture
+def http_server(db, settings):
+    """The base URL (``http://127.0.0.1:<port>``) of a running server."""
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    connection = connections["default"]
+    connection.inc_thread_sharing()
+    # Django closes "old" connections around each request; here that would close the test's.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    server = _Server(connection)
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
+        server.join(timeout=5)
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+        connection.dec_thread_sharing()

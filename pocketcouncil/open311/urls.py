@@ -1,0 +1,21 @@
+from django.urls import include, path, re_path
+
+from pocketcouncil.open311 import views
+
+FMT = r"\.(?P<fmt>[A-Za-z0-9]+)$"
+
+open311_patterns = [
+    re_path(r"^discovery" + FMT, views.discovery, name="discovery"),
+    re_path(r"^services" + FMT, views.service_list, name="services"),
+    re_path(r"^services/(?P<service_code>[^/.]+)" + FMT, views.service_definition, name="service"),
+    re_path(r"^requests" + FMT, views.requests, name="requests"),
+    re_path(
+        r"^requests/(?P<service_request_id>[^/.]+)" + FMT, views.request_detail, name="request"
+    ),
+    re_path(r"^tokens/(?P<token>[^/.]+)" + FMT, views.token_detail, name="token"),
+    re_path(r"^servicerequestupdates" + FMT, views.update_list, name="updates"),
+]
+
+urlpatterns = [
+    path("open311/v2/", include((open311_patterns, "open311"))),
+]
