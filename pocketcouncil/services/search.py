@@ -29,7 +29,12 @@ from django.db import connection
 from rapidfuzz import fuzz, process
 
 from pocketcouncil.councils.models import Council, CouncilTier, ServiceTier
-from pocketcouncil.services.models import CouncilService, Service, ServiceFAQ
+from pocketcouncil.services.models import (
+    CouncilService,
+    Service,
+    ServiceAttribute,
+    ServiceFAQ,
+)
 
 STOPWORDS = frozenset(
     """a about after all am an and any are as at be been being but by can cant could did do
@@ -83,6 +88,8 @@ PHRASES = [
     (re.compile(r"\bpot[\s-]*holes?\b"), "pothole"),
     (re.compile(r"\bdrive[\s-]*ways?\b"), "drive"),
 ]
+# Weight of a match on a known word that begins the query's word.
+PREFIX_WEIGHT = 0.75
 FIELD_WEIGHTS = {
     "name": 3.0,
     "synonyms": 2.0,
@@ -90,6 +97,7 @@ FIELD_WEIGHTS = {
     "faqs": 1.0,
     "label": 1.0,
     "description": 0.3,
+    "form": 0.5,  # the form's questions and choices ("Table or wardrobe" for bulky waste)
 }
 CURATED_BOOST = 1.5
 K1, B = 1.2, 0.75
@@ -267,6 +275,7 @@ class Index:
             "synonyms": s["synonyms"],
             "summary": s["summary"],
             "faqs": " ".join(faq_questions),
+            "form": s.get("form_text", ""),
             "label": s["lgsl_label"] if s["lgsl_label"] != s["name"] else "",
             "description": s["lgsl_description"],
         }
@@ -307,6 +316,14 @@ class Index:
                     term, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3
                 ):
                     cached.append((match, (score / 100) ** 2))
+                # A longer form of a known word the stemmer does not reduce ("gritter" ->
+                # "grit"): the longest known prefix of at least 4 letters and over half the word.
+                if not any(weight >= PREFIX_WEIGHT for _m, weight in cached):
+                    shortest = max(4, len(term) // 2 + 1)
+                    for end in range(len(term) - 1, shortest - 1, -1):
+                        if term[:end] in self.idf:
+                            cached.append((term[:end], PREFIX_WEIGHT))
+                            break
             self._expand_cache[term] = cached
         return cached
 
@@ -476,7 +493,7 @@ _cache: dict = {}
 def catalogue_stamp() -> tuple:
     """A version stamp of everything the index is built from, in one cheap query."""
     parts = []
-    for model in (Service, ServiceFAQ, CouncilService, Council):
+    for model in (Service, ServiceFAQ, ServiceAttribute, CouncilService, Council):
         table = connection.ops.quote_name(model._meta.db_table)
         parts.append(f"(SELECT COUNT(*) FROM {table}), (SELECT MAX(updated_at) FROM {table})")  # noqa: S608,E501 - table names from models, not input
     with connection.cursor() as cursor:
@@ -498,6 +515,14 @@ def catalogue_rows() -> tuple[list[dict], list[dict], list[dict], list[dict]]:
             "curated",
         )
     )
+    form_text = defaultdict(list)
+    for service_id, label, values in ServiceAttribute.objects.values_list(
+        "service_id", "label", "values"
+    ):
+        form_text[service_id].append(label)
+        form_text[service_id].extend(value.get("name", "") for value in values or [])
+    for service in services:
+        service["form_text"] = " ".join(form_text.get(service["id"], []))
     faqs = list(ServiceFAQ.objects.values("id", "service_id", "question", "answer"))
     overrides = list(
         CouncilService.objects.values("council_id", "service_id", "hidden", "name", "summary")
