@@ -11,9 +11,11 @@ from pocketcouncil.services.tests.factories import ServiceFAQFactory
 
 pytestmark = pytest.mark.django_db
 
-# Set from the measurement in docs/benchmarks.md (98.8 % top-3 on 246 phrasings): a drop of
-# more than about 3 phrasings fails.
+# Set from the measurements in docs/benchmarks.md: 98.8 % top-3 on the 246 phrasings the search
+# was tuned on (a drop of more than about 3 phrasings fails) and 91.8 % on the 61 held-out ones
+# (more than about 2 fails).
 TOP3_FLOOR = 0.975
+HOLDOUT_TOP3_FLOOR = 0.885
 
 
 def at(postcode):
@@ -158,6 +160,16 @@ def test_top3_accuracy_stays_above_the_floor():
 
     result = evaluation.evaluate(run, phrasings)
     assert result.top3_rate >= TOP3_FLOOR, result.misses
+
+
+def test_held_out_top3_accuracy_stays_above_its_floor():
+    phrasings = evaluation.load_phrasings(evaluation.HOLDOUT)
+
+    def run(text):
+        return [r.lgsl for r in queries.front_door_search(text=text, limit=3).results]
+
+    result = evaluation.evaluate(run, phrasings)
+    assert result.top3_rate >= HOLDOUT_TOP3_FLOOR, result.misses
 
 
 def test_methods_are_ordered_as_measured():
