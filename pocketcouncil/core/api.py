@@ -8,12 +8,30 @@ inline script), and the description is at ``/api/v1/openapi.json``.
 """
 
 import logging
+from collections.abc import Callable
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
-api = NinjaAPI(
+# Apps whose JSON endpoints are plain Django views (Open311 speaks XML and form-encoded input,
+# which ninja does not model) describe them here, so ONE document covers every JSON endpoint.
+# Each contributor returns {"paths": {...}, "schemas": {...}}; apps register at ready().
+OPENAPI_CONTRIBUTORS: list[Callable[[], dict]] = []
+
+
+class PocketCouncilAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for contribute in OPENAPI_CONTRIBUTORS:
+            extra = contribute()
+            schema["paths"].update(extra.get("paths", {}))
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.update(extra.get("schemas", {}))
+        return schema
+
+
+api = PocketCouncilAPI(
     title="Pocket Council API",
     version="1",
     description="Open JSON API of Pocket Council. Every error is a JSON body with a `detail`.",
