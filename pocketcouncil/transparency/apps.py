@@ -6,3 +6,11 @@ class TransparencyConfig(AppConfig):
     name = "pocketcouncil.transparency"
     label = "transparency"
     verbose_name = _("Transparency: spending, council tax and open data")
+
+    def ready(self):
+        # Describe the open data downloads in the platform's one OpenAPI document.
+        from pocketcouncil.core import api
+        from pocketcouncil.transparency import openapi
+
+        if openapi.contribution not in api.OPENAPI_CONTRIBUTORS:
+            api.OPENAPI_CONTRIBUTORS.append(openapi.contribution)

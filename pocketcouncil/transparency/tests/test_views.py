@@ -174,3 +174,10 @@ def test_one_council_never_sees_another_councils_payments(client, demo):
         reverse("spending-payments", args=[other.council.slug]), {"q": "Only In Other"}
     )
     assert [p.pk for p in own.context["payments"]] == [other.pk]
+
+
+def test_the_downloads_are_in_the_openapi_document(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/councils/{slug}/spending/payments/" in schema["paths"]
+    assert "/councils/{slug}/council-tax/" in schema["paths"]
+    assert "TransparencyTotals" in schema["components"]["schemas"]
