@@ -131,9 +131,13 @@ def search(request):
         shown=[r.lgsl for r in outcome.results],
         answer=answer,
     )
-    contact_councils = (
-        [council] if council else councils.council_list() if outcome.no_good_match else []
-    )
+    served_here = councils.councils_at(lon=point.longitude, lat=point.latitude) if point else []
+    if council:
+        contact_councils = [council]
+    elif served_here:
+        contact_councils = served_here
+    else:
+        contact_councils = councils.council_list() if outcome.no_good_match else []
     return render(
         request,
         "services/search.html",
@@ -143,6 +147,7 @@ def search(request):
             "outcome": outcome,
             "token": _sign(recorded.pk),
             "postcode": point,
+            "served_here": served_here,
             "contact_councils": contact_councils,
         },
     )

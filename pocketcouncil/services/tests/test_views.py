@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import NoReverseMatch, reverse
 
+from pocketcouncil.councils.models import Postcode
 from pocketcouncil.services import actions
 from pocketcouncil.services.models import FrontDoorSearch, Service, ServiceFAQ
 
@@ -72,6 +73,21 @@ def test_a_postcode_typed_into_the_question_is_used_as_the_place(client):
         "Showing the council responsible for each service at OX4 3BD" in response.content.decode()
     )
     assert FrontDoorSearch.objects.get().query == "bins not emptied"
+
+
+def test_a_postcode_outside_the_platform_says_so(client):
+    Postcode.objects.create(postcode="ZE1 0AA", latitude=60.15, longitude=-1.15)  # Shetland
+    response = client.get("/services/search", {"q": "bins not emptied", "postcode": "ZE1 0AA"})
+    html = response.content.decode()
+    assert "No council on Pocket Council serves ZE1 0AA" in html
+    assert result_links(response)[0] == "/services/524/"
+
+
+def test_no_match_at_a_postcode_offers_the_councils_there(client):
+    response = client.get("/services/search", {"q": "purple elephant", "postcode": "OX4 3BD"})
+    html = response.content.decode()
+    assert "01632 960 001" in html and "01632 960 002" in html  # Oxfordshire and Oxford
+    assert "01632 960 003" not in html  # not Manchester
 
 
 def test_a_wrong_postcode_is_a_field_error_not_a_500(client):
