@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -287,6 +288,11 @@ class Precept(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.financial_year}/{(self.financial_year + 1) % 100:02d}"
+
+    def clean(self):
+        super().clean()
+        if self.area_id and self.council_id and self.area.council_id != self.council_id:
+            raise ValidationError({"area": _("Choose an area of the billing council.")})
 
 
 class BudgetLine(models.Model):
