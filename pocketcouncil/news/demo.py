@@ -44,7 +44,7 @@ NEWS = [
         "Demonstration disruption. Cowley Road is closed between the Plain and Magdalen Road. "
         "Bin collections on the closed stretch may be a few hours late.",
         True,
-        ["St Mary's", "Cowley"],
+        ["St Mary's", "Iffley Fields", "Cowley Marsh"],
     ),
     (
         "oxfordshire",

@@ -134,6 +134,8 @@ def report_where(request, lgsl: int, draft_id: str):
         except actions.CaseInputError as error:
             form.add_error(None, error.message)
         else:
+            if known := _missed_round_known(lgsl, lon, lat):
+                return render(request, "news/missed_round_known.html", {"missed": known})
             edge = councils_queries.distance_to_edge_m(council=routing.council, lon=lon, lat=lat)
             draft.update(
                 postcode=form.cleaned_data.get("postcode", ""),
@@ -159,6 +161,14 @@ def report_where(request, lgsl: int, draft_id: str):
             "map": map_settings(lat=draft.get("latitude"), lon=draft.get("longitude")),
         },
     )
+
+
+def _missed_round_known(lgsl: int, lon: float, lat: float):
+    """The missed round the council already recorded here today (news app), if any: then a
+    single "missed bin" report is not taken and the resident is told what happens instead."""
+    from pocketcouncil.news.queries import missed_bin_report_blocked
+
+    return missed_bin_report_blocked(lgsl=lgsl, lon=lon, lat=lat)
 
 
 @require_http_methods(["GET", "POST"])

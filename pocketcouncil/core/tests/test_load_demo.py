@@ -24,6 +24,7 @@ def snapshot():
             "services",
             "open311",
             "transparency",
+            "news",
         }:
             rows[model._meta.label] = sorted(map(repr, model.objects.order_by("pk").values_list()))
     return rows

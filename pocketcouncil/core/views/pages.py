@@ -8,6 +8,11 @@ from pocketcouncil.councils import queries as councils
 
 
 def home(request):
+    """A signed-in resident gets their own page (news app); everyone else finds their council."""
+    if request.user.is_authenticated:
+        from pocketcouncil.news.views import personal_home
+
+        return personal_home(request)
     return render(
         request,
         "core/home.html",
