@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from pocketcouncil.open311 import views
+from pocketcouncil.open311 import staff_views, views
 
 FMT = r"\.(?P<fmt>[A-Za-z0-9]+)$"
 
@@ -16,6 +16,17 @@ open311_patterns = [
     re_path(r"^servicerequestupdates" + FMT, views.update_list, name="updates"),
 ]
 
+staff_patterns = [
+    path("staff/<slug:slug>/integrations/", staff_views.integrations, name="staff-integrations"),
+    path(
+        "staff/<slug:slug>/integrations/keys/<int:client_id>/revoke/",
+        staff_views.client_revoke,
+        name="staff-revoke",
+    ),
+]
+
 urlpatterns = [
-    path("open311/v2/", include((open311_patterns, "open311"))),
+    path(
+        "", include(([path("open311/v2/", include(open311_patterns)), *staff_patterns], "open311"))
+    )
 ]
