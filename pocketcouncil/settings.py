@@ -318,3 +318,11 @@ if CASES_MAP_TILES_URL:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 # Where the report map starts when there is no better guess (latitude,longitude).
 CASES_MAP_START = env.get("CASES_MAP_START", "51.752,-1.2577")
+
+# --- engage ---
+# Accounts younger than this many hours may post only a few ideas, comments and statements an hour.
+ENGAGE_NEW_ACCOUNT_HOURS = config.env_int(env, "ENGAGE_NEW_ACCOUNT_HOURS", 24)
+ENGAGE_NEW_ACCOUNT_POSTS_PER_HOUR = config.env_int(env, "ENGAGE_NEW_ACCOUNT_POSTS_PER_HOUR", 3)
+# Opinion groups: votes a person needs before they count, and how long to gather votes first.
+ENGAGE_OPINION_MIN_VOTES = config.env_int(env, "ENGAGE_OPINION_MIN_VOTES", 7)
+ENGAGE_OPINION_DEBOUNCE_SECONDS = config.env_int(env, "ENGAGE_OPINION_DEBOUNCE_SECONDS", 30)

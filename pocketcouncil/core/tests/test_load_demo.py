@@ -25,6 +25,7 @@ def snapshot():
             "open311",
             "transparency",
             "news",
+            "engage",
         }:
             rows[model._meta.label] = sorted(map(repr, model.objects.order_by("pk").values_list()))
     return rows

@@ -1,0 +1,771 @@
+"""Every write in engage. Views, tasks and the demo loader call these and nothing else.
+
+Residents' actions check ``rules.decide`` (phase, level, area, block); staff actions check the
+``engage.manage`` or ``engage.moderate`` permission in the engagement's council.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pocketcouncil.accounts import permissions
+from pocketcouncil.engage import moderation, rules
+from pocketcouncil.engage.models import (
+    AbuseReport,
+    Action,
+    Ballot,
+    BlockedAccount,
+    BlockedWord,
+    BudgetProject,
+    BudgetRule,
+    Comment,
+    ContentKind,
+    ContentState,
+    Engagement,
+    Idea,
+    IdeaSupport,
+    Moderation,
+    OpinionAnalysis,
+    ParticipationRule,
+    Phase,
+    PhaseKind,
+    Poll,
+    PollOption,
+    PollVote,
+    Response,
+    Statement,
+    StatementVote,
+)
+from pocketcouncil.notify import actions as notify
+
+
+class EngageError(Exception):
+    """Something a person asked for that cannot be done; the message says why, plainly."""
+
+    def __init__(self, message: str, *, step_up_to: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.step_up_to = step_up_to
+
+
+class NotAllowedError(EngageError):
+    pass
+
+
+class AlreadyDoneError(EngageError):
+    pass
+
+
+class BallotInvalidError(EngageError):
+    pass
+
+
+class RateLimitedError(EngageError):
+    pass
+
+
+def _require_allowed(actor, engagement: Engagement, action: str) -> None:
+    decision = rules.decide(actor, engagement, action)
+    if not decision.allowed:
+        raise NotAllowedError(decision.reason, step_up_to=decision.step_up_to)
+
+
+def engagement_url(engagement: Engagement) -> str:
+    return settings.POCKETCOUNCIL_SITE_URL + reverse(
+        "engage:engagement", args=[engagement.council.slug, engagement.slug]
+    )
+
+
+# --- Setting up an engagement (staff) ---
+
+
+@transaction.atomic
+def engagement_create(
+    *,
+    council,
+    actor,
+    slug: str,
+    title: str,
+    purpose: str,
+    decision: str,
+    topic: str = "consultations",
+    moderation: str = Moderation.POST,
+    areas=(),
+    support_threshold: int = 0,
+    budget_total_pence: int = 0,
+    budget_rule: str = "",
+    budget_min_spend_pence: int = 0,
+    budget_max_choices: int = 0,
+) -> Engagement:
+    permissions.require(actor, "engage.manage", council)
+    if any(area.council_id != council.pk for area in areas):
+        raise EngageError(_("Choose areas this council serves."))
+    if Engagement.objects.filter(council=council, slug=slug).exists():
+        raise EngageError(_("This council already has an engagement with that short name."))
+    if budget_min_spend_pence > budget_total_pence:
+        raise EngageError(_("The smallest spend cannot be more than the budget."))
+    engagement = Engagement(
+        council=council,
+        slug=slug,
+        title=title,
+        purpose=purpose,
+        decision=decision,
+        topic=topic,
+        moderation=moderation,
+        support_threshold=support_threshold,
+        budget_total_pence=budget_total_pence,
+        budget_rule=budget_rule,
+        budget_min_spend_pence=budget_min_spend_pence,
+        budget_max_choices=budget_max_choices,
+    )
+    engagement.full_clean(exclude=["areas"])
+    engagement.save()
+    engagement.areas.set(areas)
+    return engagement
+
+
+@transaction.atomic
+def phase_set(*, engagement: Engagement, actor, kind: str, starts_at, ends_at) -> Phase:
+    permissions.require(actor, "engage.manage", engagement)
+    if kind not in PhaseKind.values:
+        raise EngageError(_("Choose a kind of phase."))
+    if starts_at.tzinfo is None or ends_at.tzinfo is None:
+        raise EngageError(_("Give dates with a time zone."))
+    if ends_at <= starts_at:
+        raise EngageError(_("A phase must close after it opens."))
+    phase, _created = Phase.objects.update_or_create(
+        engagement=engagement,
+        kind=kind,
+        defaults={"council": engagement.council, "starts_at": starts_at, "ends_at": ends_at},
+    )
+    return phase
+
+
+@transaction.atomic
+def rule_set(
+    *, engagement: Engagement, actor, action: str, min_level: int, area=None
+) -> ParticipationRule:
+    permissions.require(actor, "engage.manage", engagement)
+    if action not in Action.values:
+        raise EngageError(_("Choose what the rule is for."))
+    if not 0 <= min_level <= 3:
+        raise EngageError(_("Choose a level from 0 to 3."))
+    if area is not None and area.council_id != engagement.council_id:
+        raise EngageError(_("Choose an area this council serves."))
+    if area is not None and min_level < 2:
+        # Living in an area can only be known from a checked address (level 2).
+        raise EngageError(_("Limiting to residents of an area needs level 2 or more."))
+    rule, _created = ParticipationRule.objects.update_or_create(
+        engagement=engagement,
+        action=action,
+        defaults={"council": engagement.council, "min_level": min_level, "area": area},
+    )
+    return rule
+
+
+@transaction.atomic
+def engagement_publish(*, engagement: Engagement, actor) -> Engagement:
+    permissions.require(actor, "engage.manage", engagement)
+    if not engagement.phases.exists():
+        raise EngageError(_("Add at least one phase with dates before publishing."))
+    engagement.is_published = True
+    engagement.save(update_fields=["is_published", "updated_at"])
+    return engagement
+
+
+@transaction.atomic
+def poll_create(
+    *, engagement: Engagement, actor, question: str, options: list[str], show_results: str
+) -> Poll:
+    permissions.require(actor, "engage.manage", engagement)
+    options = [o.strip() for o in options if o.strip()]
+    if len(options) < 2 or len(set(options)) != len(options):
+        raise EngageError(_("A poll needs at least two different answers."))
+    poll = Poll(
+        council=engagement.council,
+        engagement=engagement,
+        question=question,
+        show_results=show_results,
+    )
+    poll.full_clean()
+    poll.save()
+    PollOption.objects.bulk_create(
+        PollOption(council=engagement.council, poll=poll, label=label, position=i)
+        for i, label in enumerate(options)
+    )
+    return poll
+
+
+@transaction.atomic
+def budget_project_add(
+    *,
+    engagement: Engagement,
+    actor,
+    title: str,
+    cost_pence: int,
+    description: str = "",
+    area=None,
+) -> BudgetProject:
+    permissions.require(actor, "engage.manage", engagement)
+    if cost_pence <= 0:
+        raise EngageError(_("A project must cost more than nothing."))
+    if area is not None and area.council_id != engagement.council_id:
+        raise EngageError(_("Choose an area this council serves."))
+    return BudgetProject.objects.create(
+        council=engagement.council,
+        engagement=engagement,
+        title=title,
+        description=description,
+        cost_pence=cost_pence,
+        area=area,
+    )
+
+
+# --- Quick polls ---
+
+
+@transaction.atomic
+def poll_vote(*, poll: Poll, option: PollOption, actor) -> PollVote:
+    _require_allowed(actor, poll.engagement, Action.POLL_VOTE)
+    if option.poll_id != poll.pk:
+        raise EngageError(_("Choose one of the answers."))
+    if PollVote.objects.filter(poll=poll, user=actor).exists():
+        raise AlreadyDoneError(_("You have already answered this poll."))
+    try:
+        with transaction.atomic():
+            return PollVote.objects.create(
+                council=poll.council, poll=poll, option=option, user=actor
+            )
+    except IntegrityError as error:
+        raise AlreadyDoneError(_("You have already answered this poll.")) from error
+
+
+@transaction.atomic
+def poll_paper_votes_add(*, poll: Poll, option: PollOption, count: int, actor) -> int:
+    """Answers given on paper (at a library, a drop-in), entered by staff. They count equally."""
+    permissions.require(actor, "engage.manage", poll)
+    if option.poll_id != poll.pk or not 1 <= count <= 10_000:
+        raise EngageError(_("Choose an answer and a number from 1 to 10,000."))
+    PollVote.objects.bulk_create(
+        PollVote(council=poll.council, poll=poll, option=option, is_paper=True, entered_by=actor)
+        for _ in range(count)
+    )
+    return count
+
+
+# --- Ideas, supports, comments ---
+
+
+def _rate_limit(actor, engagement: Engagement) -> None:
+    """New accounts may only post a few things an hour (across every engagement of the council)."""
+    joined = getattr(actor, "date_joined", None)
+    new_for = timedelta(hours=settings.ENGAGE_NEW_ACCOUNT_HOURS)
+    now = timezone.now()
+    if joined is None or now - joined >= new_for:
+        return
+    since = now - timedelta(hours=1)
+    council = engagement.council
+    posted = (
+        Idea.objects.filter(council=council, author=actor, created_at__gte=since).count()
+        + Comment.objects.filter(council=council, author=actor, created_at__gte=since).count()
+        + Statement.objects.filter(council=council, author=actor, created_at__gte=since).count()
+    )
+    if posted >= settings.ENGAGE_NEW_ACCOUNT_POSTS_PER_HOUR:
+        raise RateLimitedError(
+            _(
+                "New accounts can post %(n)s things an hour. Please try again later: this "
+                "protects everyone from spam."
+            )
+            % {"n": settings.ENGAGE_NEW_ACCOUNT_POSTS_PER_HOUR}
+        )
+
+
+def _screen(engagement: Engagement, text: str) -> tuple[str, str]:
+    words = BlockedWord.objects.filter(council=engagement.council).values_list("word", flat=True)
+    return moderation.screen(text, moderation=engagement.moderation, words=list(words))
+
+
+@transaction.atomic
+def idea_submit(
+    *,
+    engagement: Engagement,
+    actor,
+    title: str,
+    body: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> Idea:
+    _require_allowed(actor, engagement, Action.IDEA_PROPOSE)
+    title, body = title.strip(), body.strip()
+    if not title or not body:
+        raise EngageError(_("Give your idea a title and say more about it."))
+    if (latitude is None) != (longitude is None):
+        raise EngageError(_("Choose a place on the map, or no place."))
+    _rate_limit(actor, engagement)
+    state, reason = _screen(engagement, f"{title}\n{body}")
+    idea = Idea(
+        council=engagement.council,
+        engagement=engagement,
+        author=actor,
+        title=title,
+        body=body,
+        latitude=latitude,
+        longitude=longitude,
+        state=state,
+        state_reason=reason,
+    )
+    idea.full_clean()
+    idea.save()
+    return idea
+
+
+@transaction.atomic
+def idea_support(*, idea: Idea, actor) -> Idea:
+    _require_allowed(actor, idea.engagement, Action.IDEA_SUPPORT)
+    if idea.state != ContentState.PUBLISHED:
+        raise EngageError(_("You can only support published ideas."))
+    if idea.author_id == actor.pk:
+        raise EngageError(_("You cannot support your own idea."))
+    try:
+        with transaction.atomic():
+            IdeaSupport.objects.create(council=idea.council, idea=idea, user=actor)
+    except IntegrityError as error:
+        raise AlreadyDoneError(_("You already support this idea.")) from error
+    Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") + 1)
+    idea.refresh_from_db(fields=["support_count", "threshold_reached_at"])
+    threshold = idea.engagement.support_threshold
+    if threshold and idea.support_count >= threshold and idea.threshold_reached_at is None:
+        idea.threshold_reached_at = timezone.now()
+        idea.save(update_fields=["threshold_reached_at"])
+    return idea
+
+
+@transaction.atomic
+def comment_add(*, idea: Idea, actor, body: str, parent: Comment | None = None) -> Comment:
+    _require_allowed(actor, idea.engagement, Action.COMMENT)
+    body = body.strip()
+    if not body:
+        raise EngageError(_("Write your comment."))
+    if idea.state != ContentState.PUBLISHED:
+        raise EngageError(_("You can only comment on published ideas."))
+    if parent is not None and parent.idea_id != idea.pk:
+        raise EngageError(_("You can only reply to a comment on the same idea."))
+    _rate_limit(actor, idea.engagement)
+    state, reason = _screen(idea.engagement, body)
+    comment = Comment(
+        council=idea.council,
+        idea=idea,
+        parent=parent,
+        author=actor,
+        body=body,
+        state=state,
+        state_reason=reason,
+    )
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _idea_followers(idea: Idea) -> list:
+    from pocketcouncil.accounts.models import User
+
+    ids = {idea.author_id} if idea.author_id else set()
+    ids |= set(IdeaSupport.objects.filter(idea=idea).values_list("user_id", flat=True))
+    ids |= set(
+        Comment.objects.filter(idea=idea, author__isnull=False).values_list("author_id", flat=True)
+    )
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+@transaction.atomic
+def idea_respond(*, idea: Idea, actor, response: str, text: str) -> Idea:
+    """The council's official response. Everyone who wrote, supported or commented is told."""
+    permissions.require(actor, "engage.manage", idea)
+    if response not in Response.values or response == Response.NONE:
+        raise EngageError(_("Choose a response."))
+    text = text.strip()
+    if response == Response.REJECTED and not text:
+        raise EngageError(_("Say why the idea is not being taken forward."))
+    if response == idea.response and text == idea.response_text:
+        return idea
+    idea.response, idea.response_text, idea.responded_at = response, text, timezone.now()
+    idea.save(update_fields=["response", "response_text", "responded_at"])
+    engagement = idea.engagement
+    label = str(Response(response).label)
+    notify.notification_enqueue(
+        council=idea.council,
+        event="topic_news",
+        recipients=_idea_followers(idea),
+        context={
+            "council_name": idea.council.name,
+            "title": _("Response to the idea: %(title)s") % {"title": idea.title},
+            "note": f"{label}. {text}".strip(),
+            "url": engagement_url(engagement) + f"ideas/{idea.pk}/",
+        },
+        # The same response told twice is one message; a changed response is news again.
+        idempotency_key=f"engage-idea-{idea.pk}-{response}-{_digest(text)}",
+        reason=_("You took part in this idea"),
+    )
+    return idea
+
+
+# --- Participatory budgets ---
+
+
+def _check_ballot(engagement: Engagement, project_ids) -> list[BudgetProject]:
+    ids = set(project_ids)
+    projects = list(BudgetProject.objects.filter(engagement=engagement, pk__in=ids))
+    if len(projects) != len(ids):
+        raise BallotInvalidError(_("Choose projects from this budget only."))
+    if not projects:
+        raise BallotInvalidError(_("Choose at least one project."))
+    total = sum(p.cost_pence for p in projects)
+    if engagement.budget_rule == BudgetRule.KNAPSACK:
+        if total > engagement.budget_total_pence:
+            raise BallotInvalidError(
+                _("Your choices cost £%(total)s, more than the budget of £%(budget)s.")
+                % {"total": _pounds(total), "budget": _pounds(engagement.budget_total_pence)}
+            )
+        if total < engagement.budget_min_spend_pence:
+            raise BallotInvalidError(
+                _("Your choices cost £%(total)s. Choose projects worth at least £%(min)s.")
+                % {"total": _pounds(total), "min": _pounds(engagement.budget_min_spend_pence)}
+            )
+    elif engagement.budget_rule == BudgetRule.APPROVAL:
+        if engagement.budget_max_choices and len(projects) > engagement.budget_max_choices:
+            raise BallotInvalidError(
+                _("Choose up to %(n)s projects.") % {"n": engagement.budget_max_choices}
+            )
+    else:
+        raise BallotInvalidError(_("This engagement has no budget vote."))
+    return projects
+
+
+def _pounds(pence: int) -> str:
+    return f"{pence / 100:,.2f}".removesuffix(".00")
+
+
+@transaction.atomic
+def ballot_cast(*, engagement: Engagement, actor, project_ids) -> Ballot:
+    _require_allowed(actor, engagement, Action.BUDGET_VOTE)
+    projects = _check_ballot(engagement, project_ids)
+    if Ballot.objects.filter(engagement=engagement, user=actor).exists():
+        raise AlreadyDoneError(_("You have already voted in this budget."))
+    try:
+        with transaction.atomic():
+            ballot = Ballot.objects.create(
+                council=engagement.council,
+                engagement=engagement,
+                user=actor,
+                total_pence=sum(p.cost_pence for p in projects),
+            )
+    except IntegrityError as error:
+        raise AlreadyDoneError(_("You have already voted in this budget.")) from error
+    ballot.projects.set(projects)
+    return ballot
+
+
+@transaction.atomic
+def ballot_paper_enter(*, engagement: Engagement, actor, project_ids, reference: str) -> Ballot:
+    """A paper ballot, entered by staff with the number written on it (so none is entered twice)."""
+    permissions.require(actor, "engage.manage", engagement)
+    reference = reference.strip()
+    if not reference:
+        raise BallotInvalidError(_("Enter the number on the paper ballot."))
+    if engagement.results_published_at:
+        raise BallotInvalidError(_("The results are published: no more ballots can be added."))
+    projects = _check_ballot(engagement, project_ids)
+    if Ballot.objects.filter(engagement=engagement, paper_reference=reference).exists():
+        raise AlreadyDoneError(_("Paper ballot %(ref)s is already entered.") % {"ref": reference})
+    ballot = Ballot.objects.create(
+        council=engagement.council,
+        engagement=engagement,
+        is_paper=True,
+        paper_reference=reference,
+        entered_by=actor,
+        total_pence=sum(p.cost_pence for p in projects),
+    )
+    ballot.projects.set(projects)
+    return ballot
+
+
+# --- Deliberation (pol.is style) ---
+
+
+@transaction.atomic
+def statement_submit(*, engagement: Engagement, actor, text: str) -> Statement:
+    _require_allowed(actor, engagement, Action.STATEMENT_PROPOSE)
+    text = " ".join(text.split())
+    if not text:
+        raise EngageError(_("Write your statement."))
+    if len(text) > 200:
+        raise EngageError(_("Keep your statement to 200 characters or fewer."))
+    _rate_limit(actor, engagement)
+    state, reason = _screen(engagement, text)
+    return Statement.objects.create(
+        council=engagement.council,
+        engagement=engagement,
+        author=actor,
+        text=text,
+        state=state,
+        state_reason=reason,
+    )
+
+
+@transaction.atomic
+def statement_vote(*, statement: Statement, actor, value: int) -> StatementVote:
+    """Agree (1), pass (0) or disagree (-1); voting again changes the vote."""
+    engagement = statement.engagement
+    _require_allowed(actor, engagement, Action.STATEMENT_VOTE)
+    if value not in (-1, 0, 1):
+        raise EngageError(_("Choose agree, disagree or pass."))
+    if statement.state != ContentState.PUBLISHED:
+        raise EngageError(_("You can only vote on published statements."))
+    vote, _created = StatementVote.objects.update_or_create(
+        statement=statement, user=actor, defaults={"council": statement.council, "value": value}
+    )
+    opinion_request(engagement=engagement)
+    return vote
+
+
+def opinion_request(*, engagement: Engagement) -> None:
+    """Ask for the opinion groups to be recomputed, at most once per debounce interval.
+
+    The first vote after a computation enqueues one task to run after the interval; votes
+    arriving meanwhile see the request pending and add nothing.
+    """
+    from pocketcouncil.engage import tasks
+
+    now = timezone.now()
+    analysis, _created = OpinionAnalysis.objects.get_or_create(
+        engagement=engagement, defaults={"council": engagement.council}
+    )
+    pending = analysis.requested_at and (
+        analysis.computed_at is None or analysis.requested_at > analysis.computed_at
+    )
+    if pending:
+        return
+    OpinionAnalysis.objects.filter(pk=analysis.pk).update(requested_at=now)
+    tasks.schedule_opinion(engagement.pk)
+
+
+def opinion_recompute(*, engagement: Engagement) -> OpinionAnalysis:
+    """Compute the opinion groups from every vote on published statements, and store them."""
+    from pocketcouncil.engage import opinion
+
+    started = timezone.now()
+    rows = list(
+        StatementVote.objects.filter(
+            statement__engagement=engagement, statement__state=ContentState.PUBLISHED
+        ).values_list("user_id", "statement_id", "value")
+    )
+    if rows:
+        who, what, value = zip(*rows, strict=True)
+    else:
+        who, what, value = (), (), ()
+    result = opinion.compute(
+        participant_ids=list(who),
+        statement_ids=list(what),
+        values=list(value),
+        min_votes=settings.ENGAGE_OPINION_MIN_VOTES,
+    )
+    stored = {
+        "groups": [
+            {"number": g.number, "size": len(g.participants), "representative": g.representative}
+            for g in result.groups
+        ],
+        "consensus": result.consensus,
+        "silhouette": result.silhouette,
+        "statement_count": result.statement_count,
+    }
+    with transaction.atomic():
+        analysis, _created = OpinionAnalysis.objects.select_for_update().get_or_create(
+            engagement=engagement, defaults={"council": engagement.council}
+        )
+        analysis.computed_at = started
+        analysis.participant_count = result.participant_count
+        analysis.result = stored
+        analysis.save(update_fields=["computed_at", "participant_count", "result"])
+    return analysis
+
+
+# --- Moderation ---
+
+_CONTENT = {ContentKind.IDEA: Idea, ContentKind.COMMENT: Comment, ContentKind.STATEMENT: Statement}
+
+
+def content_get(*, council, kind: str, content_id: int):
+    """An idea, comment or statement of this council (``DoesNotExist`` otherwise)."""
+    if kind not in _CONTENT:
+        raise EngageError(_("Unknown kind of content."))
+    return _CONTENT[kind].objects.get(council=council, pk=content_id)
+
+
+def _engagement_of(content) -> Engagement:
+    return content.idea.engagement if isinstance(content, Comment) else content.engagement
+
+
+def _kind_of(content) -> str:
+    return next(kind for kind, model in _CONTENT.items() if isinstance(content, model))
+
+
+@transaction.atomic
+def content_report(*, content, actor, reason: str) -> AbuseReport:
+    """A resident tells moderators something is abusive. Post-moderated content stays visible
+    until a moderator decides; the report goes to the queue."""
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAllowedError(_("Sign in to report something."), step_up_to=1)
+    reason = reason.strip()
+    if not reason:
+        raise EngageError(_("Say what is wrong with it."))
+    kind = _kind_of(content)
+    try:
+        with transaction.atomic():
+            return AbuseReport.objects.create(
+                council=content.council,
+                engagement=_engagement_of(content),
+                content_kind=kind,
+                content_id=content.pk,
+                reporter=actor,
+                reason=reason[:500],
+            )
+    except IntegrityError as error:
+        raise AlreadyDoneError(_("You have already reported this.")) from error
+
+
+@transaction.atomic
+def content_moderate(*, content, actor, publish: bool, reason: str = ""):
+    """Publish, or hide with a reason that is shown in its place. Resolves its reports."""
+    permissions.require(actor, "engage.moderate", content)
+    reason = reason.strip()
+    if not publish and not reason:
+        raise EngageError(_("Say why it is hidden: the reason is shown in its place."))
+    content.state = ContentState.PUBLISHED if publish else ContentState.HIDDEN
+    content.state_reason = "" if publish else reason[:300]
+    content.save(update_fields=["state", "state_reason"])
+    AbuseReport.objects.filter(
+        council=content.council, content_kind=_kind_of(content), content_id=content.pk
+    ).filter(resolved_at__isnull=True).update(resolved_at=timezone.now(), resolved_by=actor)
+    if isinstance(content, Statement):
+        opinion_request(engagement=content.engagement)
+    return content
+
+
+@transaction.atomic
+def account_block(*, council, user, actor, reason: str) -> BlockedAccount:
+    """Stop an account taking part in this council's engagements (reading is still allowed)."""
+    permissions.require(actor, "engage.moderate", council)
+    reason = reason.strip()
+    if not reason:
+        raise EngageError(_("Say why the account is blocked."))
+    if user.pk == actor.pk:
+        raise EngageError(_("You cannot block yourself."))
+    block, _created = BlockedAccount.objects.update_or_create(
+        council=council, user=user, defaults={"reason": reason[:300], "blocked_by": actor}
+    )
+    return block
+
+
+@transaction.atomic
+def account_unblock(*, council, user, actor) -> int:
+    permissions.require(actor, "engage.moderate", council)
+    deleted, _ = BlockedAccount.objects.filter(council=council, user=user).delete()
+    return deleted
+
+
+@transaction.atomic
+def blocked_word_add(*, council, actor, word: str) -> BlockedWord:
+    permissions.require(actor, "engage.moderate", council)
+    word = word.strip().lower()
+    if not word or len(word) > 60:
+        raise EngageError(_("Enter a word or phrase of up to 60 characters."))
+    blocked, _created = BlockedWord.objects.get_or_create(council=council, word=word)
+    return blocked
+
+
+# --- Closing the loop ---
+
+
+def participants_of(engagement: Engagement) -> list:
+    """Everyone with an account who took part in any way."""
+    from pocketcouncil.accounts.models import User
+
+    ids = set()
+    ids |= set(
+        PollVote.objects.filter(poll__engagement=engagement, user__isnull=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    ideas = Idea.objects.filter(engagement=engagement)
+    ids |= set(ideas.filter(author__isnull=False).values_list("author_id", flat=True))
+    ids |= set(
+        IdeaSupport.objects.filter(idea__engagement=engagement).values_list("user_id", flat=True)
+    )
+    ids |= set(
+        Comment.objects.filter(idea__engagement=engagement, author__isnull=False).values_list(
+            "author_id", flat=True
+        )
+    )
+    ids |= set(
+        Ballot.objects.filter(engagement=engagement, user__isnull=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    ids |= set(
+        Statement.objects.filter(engagement=engagement, author__isnull=False).values_list(
+            "author_id", flat=True
+        )
+    )
+    ids |= set(
+        StatementVote.objects.filter(statement__engagement=engagement).values_list(
+            "user_id", flat=True
+        )
+    )
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+
+
+@transaction.atomic
+def results_publish(
+    *, engagement: Engagement, actor, we_asked: str, you_said: str, we_did: str
+) -> Engagement:
+    """Publish "We asked, you said, we did" and tell everyone who took part.
+
+    Publishing again (a corrected decision) tells them again.
+    """
+    permissions.require(actor, "engage.manage", engagement)
+    we_asked, you_said, we_did = we_asked.strip(), you_said.strip(), we_did.strip()
+    if not (we_asked and you_said and we_did):
+        raise EngageError(_("Fill in what we asked, what people said and what the council did."))
+    engagement.we_asked, engagement.you_said, engagement.we_did = we_asked, you_said, we_did
+    engagement.results_published_at = timezone.now()
+    engagement.save(
+        update_fields=["we_asked", "you_said", "we_did", "results_published_at", "updated_at"]
+    )
+    notify.notification_enqueue(
+        council=engagement.council,
+        event="topic_news",
+        recipients=participants_of(engagement),
+        context={
+            "council_name": engagement.council.name,
+            "title": _("Results: %(title)s") % {"title": engagement.title},
+            "note": we_did,
+            "url": engagement_url(engagement) + "results/",
+        },
+        idempotency_key=(
+            f"engage-{engagement.pk}-results-{engagement.results_published_at.isoformat()}"
+        ),
+        reason=_("You took part in this consultation"),
+    )
+    return engagement

@@ -1,0 +1,541 @@
+"""Engagements: consultations where residents take part in polls, ideas, budgets and
+deliberation, and where the council always says what it did with what people said.
+
+Every row belongs to one council (``council`` is never null) and the actions copy it from the
+engagement, so a query filtered by council can never pick up another council's rows.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pocketcouncil.accounts.models import Topic
+
+
+class Moderation(models.TextChoices):
+    PRE = "pre", _("Check everything before it is shown (pre-moderation)")
+    POST = "post", _("Show straight away and check afterwards (post-moderation)")
+
+
+class PhaseKind(models.TextChoices):
+    IDEAS = "ideas", _("Ideas")
+    POLL = "poll", _("Quick poll")
+    BUDGET = "budget", _("Budget vote")
+    DELIBERATION = "deliberation", _("Statements to agree or disagree with")
+    REVIEW = "review", _("Council review")
+    RESULTS = "results", _("Results")
+
+
+class Action(models.TextChoices):
+    """What a resident may do. Each needs its phase to be open (``ACTION_PHASE``)."""
+
+    POLL_VOTE = "poll_vote", _("answer the poll")
+    IDEA_PROPOSE = "idea_propose", _("suggest an idea")
+    IDEA_SUPPORT = "idea_support", _("support an idea")
+    COMMENT = "comment", _("comment")
+    BUDGET_VOTE = "budget_vote", _("vote in the budget")
+    STATEMENT_PROPOSE = "statement_propose", _("add a statement")
+    STATEMENT_VOTE = "statement_vote", _("agree or disagree with statements")
+
+
+ACTION_PHASE = {
+    Action.POLL_VOTE: PhaseKind.POLL,
+    Action.IDEA_PROPOSE: PhaseKind.IDEAS,
+    Action.IDEA_SUPPORT: PhaseKind.IDEAS,
+    Action.COMMENT: PhaseKind.IDEAS,
+    Action.BUDGET_VOTE: PhaseKind.BUDGET,
+    Action.STATEMENT_PROPOSE: PhaseKind.DELIBERATION,
+    Action.STATEMENT_VOTE: PhaseKind.DELIBERATION,
+}
+
+
+class BudgetRule(models.TextChoices):
+    KNAPSACK = "knapsack", _("Choose projects up to the budget")
+    APPROVAL = "approval", _("Choose up to a number of projects")
+
+
+class ContentState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be checked")
+    HELD = "held", _("Held for review")
+    PUBLISHED = "published", _("Published")
+    HIDDEN = "hidden", _("Hidden by a moderator")
+
+
+class Response(models.TextChoices):
+    NONE = "", _("No response yet")
+    UNDER_CONSIDERATION = "under_consideration", _("Under consideration")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Not taken forward")
+
+
+class ContentKind(models.TextChoices):
+    IDEA = "idea", _("Idea")
+    COMMENT = "comment", _("Comment")
+    STATEMENT = "statement", _("Statement")
+
+
+class PollResults(models.TextChoices):
+    AFTER_VOTE = "after_vote", _("Show results once someone has answered")
+    AFTER_CLOSE = "after_close", _("Show results only when the poll has closed")
+
+
+class Engagement(models.Model):
+    council = models.ForeignKey(
+        "councils.Council", on_delete=models.CASCADE, related_name="engagements"
+    )
+    slug = models.SlugField(_("short name"), max_length=80)
+    title = models.CharField(_("title"), max_length=150)
+    purpose = models.TextField(_("what we want to find out, in plain English"))
+    decision = models.TextField(_("the decision this will inform"))
+    topic = models.CharField(
+        _("topic"), max_length=20, choices=Topic.choices, default=Topic.CONSULTATIONS
+    )
+    areas = models.ManyToManyField(
+        "councils.Area",
+        blank=True,
+        related_name="engagements",
+        verbose_name=_("areas it is about"),
+        help_text=_("Leave empty if it is about the whole council area."),
+    )
+    moderation = models.CharField(
+        _("moderation"), max_length=4, choices=Moderation.choices, default=Moderation.POST
+    )
+    is_published = models.BooleanField(_("shown to the public"), default=False)
+    support_threshold = models.PositiveIntegerField(
+        _("supports that need a council response"),
+        default=0,
+        help_text=_("0 means no threshold."),
+    )
+    budget_total_pence = models.PositiveBigIntegerField(_("budget (pence)"), default=0)
+    budget_rule = models.CharField(
+        _("budget voting rule"), max_length=10, choices=BudgetRule.choices, blank=True
+    )
+    budget_min_spend_pence = models.PositiveBigIntegerField(
+        _("smallest spend a ballot must reach (pence)"), default=0
+    )
+    budget_max_choices = models.PositiveIntegerField(
+        _("most projects a ballot may choose (approval)"), default=0
+    )
+    we_asked = models.TextField(_("we asked"), blank=True)
+    you_said = models.TextField(_("you said"), blank=True)
+    we_did = models.TextField(_("we did"), blank=True)
+    results_published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["council", "-created_at"]
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        constraints = [
+            models.UniqueConstraint(fields=["council", "slug"], name="engage_slug_per_council"),
+            models.CheckConstraint(
+                condition=Q(moderation__in=Moderation.values), name="engage_moderation_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_rule__in=[*BudgetRule.values, ""]),
+                name="engage_budget_rule_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_min_spend_pence__lte=models.F("budget_total_pence")),
+                name="engage_min_spend_within_budget",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Phase(models.Model):
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField(_("kind"), max_length=15, choices=PhaseKind.choices)
+    starts_at = models.DateTimeField(_("opens"))
+    ends_at = models.DateTimeField(_("closes"))
+
+    class Meta:
+        ordering = ["engagement", "starts_at", "pk"]
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "kind"], name="engage_phase_once"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="engage_phase_ends_after"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=PhaseKind.values), name="engage_phase_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.engagement}: {self.get_kind_display()}"
+
+
+class ParticipationRule(models.Model):
+    """Who may do one action: at least ``min_level``, and (optionally) living in ``area``."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="rules")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    min_level = models.PositiveSmallIntegerField(_("assurance level needed"), default=1)
+    area = models.ForeignKey(
+        "councils.Area",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("only residents of"),
+    )
+
+    class Meta:
+        verbose_name = _("participation rule")
+        verbose_name_plural = _("participation rules")
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "action"], name="engage_rule_once"),
+            models.CheckConstraint(condition=Q(min_level__lte=3), name="engage_rule_level_0_3"),
+            models.CheckConstraint(
+                condition=Q(action__in=Action.values), name="engage_rule_action_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.engagement_id}: {self.action} (level {self.min_level})"
+
+
+class Poll(models.Model):
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    engagement = models.OneToOneField(Engagement, on_delete=models.CASCADE, related_name="poll")
+    question = models.CharField(_("question"), max_length=200)
+    show_results = models.CharField(
+        _("when results are shown"),
+        max_length=12,
+        choices=PollResults.choices,
+        default=PollResults.AFTER_VOTE,
+    )
+
+    class Meta:
+        verbose_name = _("poll")
+        verbose_name_plural = _("polls")
+
+    def __str__(self):
+        return self.question
+
+
+class PollOption(models.Model):
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(_("answer"), max_length=120)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["poll", "position", "pk"]
+        verbose_name = _("poll answer")
+        verbose_name_plural = _("poll answers")
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "label"], name="engage_poll_option_unique")
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class PollVote(models.Model):
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    option = models.ForeignKey(PollOption, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_paper = models.BooleanField(default=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["poll", "user"],
+                condition=Q(user__isnull=False),
+                name="engage_one_poll_vote_each",
+            )
+        ]
+
+    def __str__(self):
+        return f"vote {self.pk}"
+
+
+class Idea(models.Model):
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="ideas")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(_("idea in a few words"), max_length=120)
+    body = models.TextField(_("more about your idea"), max_length=2000)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=ContentState.choices)
+    state_reason = models.CharField(max_length=300, blank=True)
+    support_count = models.PositiveIntegerField(default=0)
+    threshold_reached_at = models.DateTimeField(null=True, blank=True)
+    response = models.CharField(max_length=20, choices=Response.choices, blank=True, default="")
+    response_text = models.TextField(blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-support_count", "-created_at", "-pk"]
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ContentState.values), name="engage_idea_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(response__in=Response.values), name="engage_idea_response_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="engage_idea_point_whole",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class IdeaSupport(models.Model):
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["idea", "user"], name="engage_support_once")]
+
+    def __str__(self):
+        return f"support {self.pk}"
+
+
+class Comment(models.Model):
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("comment"), max_length=1000)
+    state = models.CharField(max_length=10, choices=ContentState.choices)
+    state_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ContentState.values), name="engage_comment_state_valid"
+            )
+        ]
+
+    def __str__(self):
+        return self.body[:40]
+
+
+class BudgetProject(models.Model):
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="projects")
+    title = models.CharField(_("project"), max_length=120)
+    description = models.TextField(_("what it is"), blank=True)
+    cost_pence = models.PositiveBigIntegerField(_("cost (pence)"))
+    area = models.ForeignKey(
+        "councils.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["engagement", "title"]
+        verbose_name = _("budget project")
+        verbose_name_plural = _("budget projects")
+        constraints = [
+            models.CheckConstraint(condition=Q(cost_pence__gt=0), name="engage_project_costs"),
+            models.UniqueConstraint(
+                fields=["engagement", "title"], name="engage_project_title_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Ballot(models.Model):
+    """One resident's budget vote, or one paper ballot entered by staff."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="ballots")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_paper = models.BooleanField(default=False)
+    paper_reference = models.CharField(max_length=40, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    projects = models.ManyToManyField(BudgetProject, related_name="ballots")
+    total_pence = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "user"],
+                condition=Q(user__isnull=False),
+                name="engage_one_ballot_each",
+            ),
+            models.UniqueConstraint(
+                fields=["engagement", "paper_reference"],
+                condition=~Q(paper_reference=""),
+                name="engage_paper_ballot_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_paper=False) | ~Q(paper_reference=""),
+                name="engage_paper_ballot_has_reference",
+            ),
+        ]
+
+    def __str__(self):
+        return f"ballot {self.pk}"
+
+
+class Statement(models.Model):
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="statements")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.CharField(_("statement"), max_length=200)
+    state = models.CharField(max_length=10, choices=ContentState.choices)
+    state_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ContentState.values), name="engage_statement_state_valid"
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class StatementVote(models.Model):
+    AGREE, PASS, DISAGREE = 1, 0, -1
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    value = models.SmallIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "user"], name="engage_statement_vote"),
+            models.CheckConstraint(
+                condition=Q(value__in=[-1, 0, 1]), name="engage_statement_vote_value"
+            ),
+        ]
+
+    def __str__(self):
+        return f"vote {self.pk}"
+
+
+class OpinionAnalysis(models.Model):
+    """The latest opinion groups for an engagement's statements (recomputed in the background)."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    engagement = models.OneToOneField(Engagement, on_delete=models.CASCADE, related_name="opinion")
+    requested_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    participant_count = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("opinion groups")
+        verbose_name_plural = _("opinion groups")
+
+    def __str__(self):
+        return f"opinion groups for {self.engagement_id}"
+
+
+class AbuseReport(models.Model):
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="+")
+    content_kind = models.CharField(max_length=10, choices=ContentKind.choices)
+    content_id = models.PositiveBigIntegerField()
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("what is wrong with it"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_kind", "content_id", "reporter"],
+                condition=Q(reporter__isnull=False),
+                name="engage_report_once_each",
+            )
+        ]
+
+    def __str__(self):
+        return f"report {self.pk}"
+
+
+class BlockedAccount(models.Model):
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=300)
+    blocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "user"], name="engage_block_once")
+        ]
+
+    def __str__(self):
+        return f"block {self.user_id}"
+
+
+class BlockedWord(models.Model):
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    word = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("blocked word")
+        verbose_name_plural = _("blocked words")
+        constraints = [models.UniqueConstraint(fields=["council", "word"], name="engage_word_once")]
+
+    def __str__(self):
+        return self.word

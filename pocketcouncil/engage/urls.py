@@ -1,0 +1,36 @@
+from django.urls import include, path
+
+from pocketcouncil.engage.views import public, staff
+
+E = "have-your-say/<slug:council>/<slug:slug>/"
+S = "staff/<slug:slug>/engage/"
+SE = S + "<slug:engagement_slug>/"
+
+engage_patterns = [
+    path("have-your-say/", public.index, name="index"),
+    path(E, public.engagement_page, name="engagement"),
+    path(E + "poll/", public.poll_vote, name="poll-vote"),
+    path(E + "ideas/new/", public.idea_new, name="idea-new"),
+    path(E + "ideas/<int:pk>/", public.idea_page, name="idea"),
+    path(E + "ideas/<int:pk>/support/", public.idea_support, name="idea-support"),
+    path(E + "ideas/<int:pk>/comment/", public.comment_add, name="comment-add"),
+    path(E + "report/<str:kind>/<int:pk>/", public.report_content, name="report"),
+    path(E + "budget/", public.ballot, name="ballot"),
+    path(E + "statements/", public.statement_add, name="statement-add"),
+    path(E + "statements/<int:pk>/vote/", public.statement_vote, name="statement-vote"),
+    path(E + "results/", public.results, name="results"),
+    path(E + "results.json", public.results_json, name="results-json"),
+    path(S, staff.index, name="staff-index"),
+    path(S + "moderation/", staff.moderation, name="staff-moderation"),
+    path(S + "moderation/block/", staff.block, name="staff-block"),
+    path(S + "moderation/words/", staff.word_add, name="staff-word"),
+    path(S + "moderation/<str:kind>/<int:pk>/", staff.moderate, name="staff-moderate"),
+    path(SE, staff.engagement_page, name="staff-engagement"),
+    path(SE + "ideas/<int:pk>/respond/", staff.idea_respond, name="staff-respond"),
+    path(SE + "paper-ballot/", staff.paper_ballot, name="staff-paper-ballot"),
+    path(SE + "paper-poll/", staff.paper_poll, name="staff-paper-poll"),
+    path(SE + "results/", staff.results_publish, name="staff-results"),
+    path(SE + "export.<str:fmt>", staff.export, name="staff-export"),
+]
+
+urlpatterns = [path("", include((engage_patterns, "engage")))]

@@ -1,0 +1,321 @@
+"""Staff pages under /staff/<council>/engage/: moderation, responses, paper entries, results."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pocketcouncil.accounts import permissions
+from pocketcouncil.accounts import queries as accounts
+from pocketcouncil.accounts.permissions import staff_required
+from pocketcouncil.councils import queries as councils
+from pocketcouncil.councils.models import Council
+from pocketcouncil.engage import actions, forms, queries
+from pocketcouncil.engage.models import ContentKind, Engagement, Idea, PollOption
+
+
+def _council(request, slug: str, action: str) -> Council:
+    try:
+        council = councils.council_get(slug)
+    except Council.DoesNotExist as error:
+        raise Http404 from error
+    permissions.require(request.user, action, council)
+    return council
+
+
+def _engagement(council: Council, slug: str) -> Engagement:
+    try:
+        return queries.engagement_get(council_slug=council.slug, slug=slug, published_only=False)
+    except Engagement.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _home(council, slug=None):
+    if slug:
+        return reverse("engage:staff-engagement", args=[council.slug, slug])
+    return reverse("engage:staff-index", args=[council.slug])
+
+
+@staff_required
+def index(request, slug: str):
+    council = _council(request, slug, "staff.view")
+    can_manage = permissions.has_perm(request.user, "engage.manage", council)
+    can_moderate = permissions.has_perm(request.user, "engage.moderate", council)
+    if not (can_manage or can_moderate):
+        permissions.require(request.user, "engage.moderate", council)
+    queue = queries.moderation_queue(council=council) if can_moderate else None
+    return render(
+        request,
+        "engage/staff/index.html",
+        {
+            "council": council,
+            "engagements": queries.engagement_list_for_staff(council=council),
+            "queue_size": sum(len(v) for v in queue.values()) if queue else 0,
+            "awaiting": queries.ideas_awaiting_response(council=council) if can_manage else [],
+            "can_manage": can_manage,
+            "can_moderate": can_moderate,
+        },
+    )
+
+
+@staff_required
+def moderation(request, slug: str):
+    council = _council(request, slug, "engage.moderate")
+    return render(
+        request,
+        "engage/staff/moderation.html",
+        {
+            "council": council,
+            "queue": queries.moderation_queue(council=council),
+            "form": forms.ModerateForm(),
+            "block_form": forms.BlockForm(),
+            "word_form": forms.WordForm(),
+        },
+    )
+
+
+@require_POST
+@staff_required
+def moderate(request, slug: str, kind: str, pk: int):
+    council = _council(request, slug, "engage.moderate")
+    if kind not in ContentKind.values:
+        raise Http404
+    try:
+        content = actions.content_get(council=council, kind=kind, content_id=pk)
+    except ObjectDoesNotExist as error:
+        raise Http404 from error
+    form = forms.ModerateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose publish or hide."))
+    else:
+        try:
+            actions.content_moderate(
+                content=content,
+                actor=request.user,
+                publish=form.cleaned_data["decision"] == "publish",
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("Done."))
+        except actions.EngageError as error:
+            messages.error(request, error.message)
+    return redirect(reverse("engage:staff-moderation", args=[council.slug]))
+
+
+@require_POST
+@staff_required
+def block(request, slug: str):
+    council = _council(request, slug, "engage.moderate")
+    form = forms.BlockForm(request.POST)
+    user = accounts.user_find_by_email(request.POST.get("email", "")) if form.is_valid() else None
+    if user is None:
+        messages.error(request, _("Enter the email address of an account and a reason."))
+    else:
+        try:
+            actions.account_block(
+                council=council, user=user, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("The account is blocked from taking part here."))
+        except actions.EngageError as error:
+            messages.error(request, error.message)
+    return redirect(reverse("engage:staff-moderation", args=[council.slug]))
+
+
+@require_POST
+@staff_required
+def word_add(request, slug: str):
+    council = _council(request, slug, "engage.moderate")
+    form = forms.WordForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.blocked_word_add(
+                council=council, actor=request.user, word=form.cleaned_data["word"]
+            )
+            messages.success(request, _("Added to the word list."))
+        except actions.EngageError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, _("Enter a word or phrase."))
+    return redirect(reverse("engage:staff-moderation", args=[council.slug]))
+
+
+@staff_required
+def engagement_page(request, slug: str, engagement_slug: str):
+    council = _council(request, slug, "engage.manage")
+    engagement = _engagement(council, engagement_slug)
+    poll = getattr(engagement, "poll", None)
+    return render(
+        request,
+        "engage/staff/engagement.html",
+        {
+            "council": council,
+            "engagement": engagement,
+            "ideas": list(Idea.objects.filter(engagement=engagement)),
+            "response_form": forms.ResponseForm(),
+            "poll": poll,
+            "poll_results": queries.poll_results(poll) if poll else None,
+            "paper_poll_form": forms.PaperPollForm(poll=poll) if poll else None,
+            "budget": queries.budget_results(engagement) if engagement.budget_rule else None,
+            "paper_form": forms.PaperBallotForm(engagement=engagement)
+            if engagement.budget_rule
+            else None,
+            "results_form": forms.ResultsForm(
+                initial={
+                    "we_asked": engagement.we_asked or engagement.purpose,
+                    "you_said": engagement.you_said,
+                    "we_did": engagement.we_did,
+                }
+            ),
+            "opinion": queries.opinion_for(engagement),
+            "participants": len(actions.participants_of(engagement)),
+        },
+    )
+
+
+def _back(council, engagement):
+    return redirect(_home(council, engagement.slug))
+
+
+@require_POST
+@staff_required
+def idea_respond(request, slug: str, engagement_slug: str, pk: int):
+    council = _council(request, slug, "engage.manage")
+    engagement = _engagement(council, engagement_slug)
+    idea = Idea.objects.filter(engagement=engagement, pk=pk).first()
+    if idea is None:
+        raise Http404
+    form = forms.ResponseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a response."))
+    else:
+        try:
+            actions.idea_respond(
+                idea=idea,
+                actor=request.user,
+                response=form.cleaned_data["response"],
+                text=form.cleaned_data["text"],
+            )
+            messages.success(request, _("Response saved. Everyone who took part will be told."))
+        except actions.EngageError as error:
+            messages.error(request, error.message)
+    return _back(council, engagement)
+
+
+@require_POST
+@staff_required
+def paper_ballot(request, slug: str, engagement_slug: str):
+    council = _council(request, slug, "engage.manage")
+    engagement = _engagement(council, engagement_slug)
+    form = forms.PaperBallotForm(request.POST, engagement=engagement)
+    if not form.is_valid():
+        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    else:
+        try:
+            actions.ballot_paper_enter(
+                engagement=engagement,
+                actor=request.user,
+                project_ids=form.cleaned_data["projects"],
+                reference=form.cleaned_data["reference"],
+            )
+            messages.success(request, _("Paper ballot entered."))
+        except actions.EngageError as error:
+            messages.error(request, error.message)
+    return _back(council, engagement)
+
+
+@require_POST
+@staff_required
+def paper_poll(request, slug: str, engagement_slug: str):
+    council = _council(request, slug, "engage.manage")
+    engagement = _engagement(council, engagement_slug)
+    poll = getattr(engagement, "poll", None)
+    if poll is None:
+        raise Http404
+    form = forms.PaperPollForm(request.POST, poll=poll)
+    if not form.is_valid():
+        messages.error(request, _("Choose an answer and a number from 1 to 10,000."))
+    else:
+        option = PollOption.objects.get(poll=poll, pk=form.cleaned_data["option"])
+        actions.poll_paper_votes_add(
+            poll=poll, option=option, count=form.cleaned_data["count"], actor=request.user
+        )
+        messages.success(request, _("Paper answers added."))
+    return _back(council, engagement)
+
+
+@require_POST
+@staff_required
+def results_publish(request, slug: str, engagement_slug: str):
+    council = _council(request, slug, "engage.manage")
+    engagement = _engagement(council, engagement_slug)
+    form = forms.ResultsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Fill in what we asked, what people said and what we did."))
+    else:
+        try:
+            actions.results_publish(engagement=engagement, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Results published. Everyone who took part is being told."))
+        except actions.EngageError as error:
+            messages.error(request, error.message)
+    return _back(council, engagement)
+
+
+@staff_required
+def export(request, slug: str, engagement_slug: str, fmt: str):
+    """Every response without personal data: JSON (everything) or CSV (one row per response)."""
+    if fmt not in ("json", "csv"):
+        raise Http404
+    council = _council(request, slug, "engage.manage")
+    engagement = _engagement(council, engagement_slug)
+    data = queries.results_for_export(engagement)
+    name = f"{council.slug}-{engagement.slug}"
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return response
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["kind", "id", "text", "count_or_supports", "detail"])
+    for row in (data.get("poll") or {}).get("answers", []):
+        writer.writerow(["poll_answer", "", row["label"], row["count"], ""])
+    for idea in data["ideas"]:
+        writer.writerow(
+            [
+                "idea",
+                idea["id"],
+                f"{idea['title']}: {idea['body']}",
+                idea["supports"],
+                idea["response"],
+            ]
+        )
+    for project in (data.get("budget") or {}).get("projects", []):
+        writer.writerow(
+            [
+                "budget_project",
+                "",
+                project["title"],
+                project["votes"],
+                "funded" if project["funded"] else "",
+            ]
+        )
+    for s in data["statements"]:
+        writer.writerow(
+            [
+                "statement",
+                s["id"],
+                s["text"],
+                s["agree"],
+                f"disagree {s['disagree']}, pass {s['pass']}",
+            ]
+        )
+    return response
