@@ -197,4 +197,6 @@ def test_the_index_is_reused_until_the_catalogue_changes(django_assert_num_queri
     with django_assert_num_queries(1):  # the version stamp only
         assert search.index_get() is first
     ServiceFAQFactory(service=Service.objects.get(lgsl=524), question="Brand new question?")
-    assert search.index_get() is not first
+    # The stamp, then services, form questions, FAQs, council settings and councils.
+    with django_assert_num_queries(6):
+        assert search.index_get() is not first
