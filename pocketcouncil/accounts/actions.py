@@ -37,6 +37,8 @@ from pocketcouncil.accounts.models import (
     Place,
     PlaceKind,
     Profile,
+    StaffRole,
+    StaffRoleKind,
     Topic,
     User,
     VerificationMethod,
@@ -589,6 +591,40 @@ def assisted_session_end(*, session: AssistedSession, actor: User) -> AssistedSe
             council=session.council,
         )
     return session
+
+
+# --- staff roles -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def staff_role_grant(*, council, user: User, role: str, actor: User, team=None) -> StaffRole:
+    """Give ``user`` a role in ``council`` (a council admin of that council does this)."""
+    permissions.require(actor, "accounts.manage_roles", council)
+    if role not in StaffRoleKind.values:
+        raise AccountsError(_("Choose a role"))
+    if team is not None and team.council_id != council.pk:
+        raise AccountsError(_("Choose a team of this council"))
+    if StaffRole.objects.filter(user=user, council=council, role=role).exists():
+        raise AccountsError(
+            _("%(name)s already has that role here.") % {"name": user.get_full_name()}
+        )
+    staff_role = StaffRole.objects.create(
+        user=user, council=council, role=role, team=team, granted_by=actor
+    )
+    _event(user, AccountEventKind.ROLE_GRANTED, actor=actor, council=council, detail=role)
+    return staff_role
+
+
+@transaction.atomic
+def staff_role_remove(*, staff_role: StaffRole, actor: User) -> None:
+    permissions.require(actor, "accounts.manage_roles", staff_role.council)
+    if staff_role.user_id == actor.pk and staff_role.role == StaffRoleKind.COUNCIL_ADMIN:
+        raise AccountsError(
+            _("You cannot remove your own council admin role. Ask another council admin.")
+        )
+    user, council, role = staff_role.user, staff_role.council, staff_role.role
+    staff_role.delete()
+    _event(user, AccountEventKind.ROLE_REMOVED, actor=actor, council=council, detail=role)
 
 
 # --- sessions --------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pocketcouncil.accounts.models import Channel, PlaceKind, Topic
+from pocketcouncil.accounts.models import Channel, PlaceKind, StaffRoleKind, Topic
 
 
 class NameForm(forms.Form):
@@ -112,3 +112,20 @@ class IdentityCheckForm(AssistStartForm):
         help_text=_("For example: UK passport and a council tax bill. Do not copy numbers."),
         error_messages={"required": _("Say which documents you checked")},
     )
+
+
+class RoleGrantForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address of their Pocket Council account"),
+        help_text=_("They need an account first: ask them to create one."),
+        error_messages={
+            "required": _("Enter their email address"),
+            "invalid": _("Enter an email address like name@example.com"),
+        },
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=StaffRoleKind.choices)
+    team = forms.ChoiceField(label=_("Team (case officers)"), required=False)
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", _("No team"))] + [(str(t.pk), t.name) for t in teams]

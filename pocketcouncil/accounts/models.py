@@ -425,6 +425,8 @@ class AccountEventKind(models.TextChoices):
     ASSISTANCE_STARTED = "assistance_started", _("Staff started helping")
     ASSISTANCE_ENDED = "assistance_ended", _("Staff stopped helping")
     SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", _("Signed out everywhere")
+    ROLE_GRANTED = "role_granted", _("Staff role given")
+    ROLE_REMOVED = "role_removed", _("Staff role removed")
 
 
 class AccountEvent(models.Model):

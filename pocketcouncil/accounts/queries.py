@@ -19,6 +19,7 @@ from pocketcouncil.accounts.models import (
     Place,
     PlaceKind,
     Profile,
+    StaffRole,
     Topic,
     User,
 )
@@ -126,6 +127,15 @@ def user_find_by_email(email: str) -> User | None:
         return user
     address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
     return address.user if address else None
+
+
+def staff_roles_for_council(council) -> list[StaffRole]:
+    """Everyone with a role in ``council``, by name."""
+    return list(
+        StaffRole.objects.filter(council=council)
+        .select_related("user", "team", "granted_by")
+        .order_by("user__full_name", "user__email", "role")
+    )
 
 
 @dataclass(frozen=True)

@@ -32,4 +32,10 @@ urlpatterns = [
     path("staff/assist/", staff.assist, name="accounts-staff-assist"),
     path("staff/assist/stop/", staff.assist_stop, name="accounts-staff-assist-stop"),
     path("staff/identity-check/", staff.identity_check, name="accounts-staff-identity"),
+    path("staff/<slug:slug>/roles/", staff.roles, name="accounts-staff-roles"),
+    path(
+        "staff/<slug:slug>/roles/<int:pk>/remove/",
+        staff.role_remove,
+        name="accounts-staff-role-remove",
+    ),
 ]
