@@ -41,6 +41,11 @@ from pocketcouncil.services import queries as services_queries
 
 MAX_PHOTOS = photo_rules.MAX_PHOTOS
 
+# Called with every new timeline event, inside the action's transaction, so whatever a hook
+# writes (open311's webhook outbox) commits or rolls back with the change. Other apps append
+# to it at ready(); cases imports none of them.
+EVENT_HOOKS: list = []
+
 
 class CaseInputError(ValueError):
     """Input that cannot make or change a case. ``field`` names the form field to blame."""
@@ -270,7 +275,7 @@ def _user_of(actor):
 
 def _event(case: Case, kind: str, *, actor, is_public: bool, **fields) -> CaseEvent:
     done_by, on_behalf_of = _actor_pair(actor)
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         council=case.council,
         case=case,
         kind=kind,
@@ -279,6 +284,9 @@ def _event(case: Case, kind: str, *, actor, is_public: bool, **fields) -> CaseEv
         is_public=is_public,
         **fields,
     )
+    for hook in EVENT_HOOKS:
+        hook(event)
+    return event
 
 
 def case_url(case: Case) -> str:

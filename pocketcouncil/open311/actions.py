@@ -134,3 +134,54 @@ def request_create(
         submission_key=f"open311:{token}",
         source=Source.OPEN311,
     )
+
+
+# --- webhooks ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def webhook_create(*, council: Council, url: str, events: list[str], actor):
+    """Register an address for some of a council's case events. Returns the webhook; its
+    ``secret`` is for the receiver to check signatures."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    from pocketcouncil.open311.models import Webhook, WebhookEvent
+
+    permissions.require(actor, "integrations.manage", council)
+    url = url.strip()
+    try:
+        URLValidator(schemes=["https", "http"])(url)
+    except ValidationError:
+        raise ApiClientInputError(
+            _("Enter the address as a full web address, like https://example.org/hooks"),
+            field="url",
+        ) from None
+    events = [e for e in WebhookEvent.values if e in set(events)]
+    if not events:
+        raise ApiClientInputError(_("Choose at least one event"), field="events")
+    return Webhook.objects.create(
+        council=council,
+        url=url,
+        events=events,
+        secret=secrets.token_hex(32),
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def webhook_delivery_replay(*, delivery, actor):
+    """Send a delivery again (after the receiver is fixed, or to resend a delivered one)."""
+    from pocketcouncil.open311 import tasks
+    from pocketcouncil.open311.models import DeliveryState, WebhookDelivery
+
+    permissions.require(actor, "integrations.manage", delivery.council)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        state=DeliveryState.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        lease_until=None,
+    )
+    tasks.kick()
+    delivery.refresh_from_db()
+    return delivery

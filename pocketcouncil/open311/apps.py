@@ -15,3 +15,11 @@ class Open311Config(AppConfig):
 
         if openapi.contribution not in api.OPENAPI_CONTRIBUTORS:
             api.OPENAPI_CONTRIBUTORS.append(openapi.contribution)
+
+        # Webhooks hear about case events through the cases hook list (cases imports nothing
+        # of open311), inside the action's transaction: the outbox row commits with the change.
+        from pocketcouncil.cases import actions as case_actions
+        from pocketcouncil.open311 import webhooks
+
+        if webhooks.on_case_event not in case_actions.EVENT_HOOKS:
+            case_actions.EVENT_HOOKS.append(webhooks.on_case_event)

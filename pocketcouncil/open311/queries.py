@@ -173,3 +173,30 @@ def update_list(
         .select_related("case")
         .order_by("created_at", "pk")[:limit]
     )
+
+
+def webhook_list(*, council: Council):
+    from pocketcouncil.open311.models import Webhook
+
+    return list(Webhook.objects.filter(council=council).order_by("url"))
+
+
+def delivery_list(*, council: Council, limit: int = 25):
+    """A council's latest webhook deliveries, for the staff log."""
+    from pocketcouncil.open311.models import WebhookDelivery
+
+    return list(
+        WebhookDelivery.objects.filter(council=council)
+        .select_related("webhook")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def delivery_get(*, council: Council, delivery_id: int):
+    from pocketcouncil.open311.models import WebhookDelivery
+
+    return (
+        WebhookDelivery.objects.filter(council=council, pk=delivery_id)
+        .select_related("council", "webhook")
+        .first()
+    )

@@ -12,7 +12,7 @@ from pocketcouncil.accounts import permissions
 from pocketcouncil.accounts.permissions import staff_required
 from pocketcouncil.councils.models import Council
 from pocketcouncil.open311 import actions, queries
-from pocketcouncil.open311.forms import ApiClientForm
+from pocketcouncil.open311.forms import ApiClientForm, WebhookForm
 from pocketcouncil.open311.models import ApiClient
 
 
@@ -24,16 +24,23 @@ def _council(request, slug: str) -> Council:
     return council
 
 
-def _page(request, council, form, new_key=None, status=200):
+def _page(request, council, form=None, new_key=None, hook_form=None, new_hook=None, status=200):
+    key_form, hook_form = form or ApiClientForm(), hook_form or WebhookForm()
     return render(
         request,
         "open311/staff_integrations.html",
         {
             "council": council,
             "page_council": council,
-            "form": form,
+            # ``form`` is the one with errors, for the error summary and the page title.
+            "form": hook_form if hook_form.is_bound and hook_form.errors else key_form,
+            "key_form": key_form,
+            "hook_form": hook_form,
             "clients": queries.api_client_list(council=council),
+            "webhooks": queries.webhook_list(council=council),
+            "deliveries": queries.delivery_list(council=council),
             "new_key": new_key,
+            "new_hook": new_hook,
             "endpoint": request.build_absolute_uri("/open311/v2/"),
         },
         status=status,
@@ -44,7 +51,7 @@ def _page(request, council, form, new_key=None, status=200):
 def integrations(request, slug: str):
     council = _council(request, slug)
     if request.method != "POST":
-        return _page(request, council, ApiClientForm())
+        return _page(request, council)
     form = ApiClientForm(request.POST)
     if form.is_valid():
         try:
@@ -63,6 +70,40 @@ def integrations(request, slug: str):
             response["Cache-Control"] = "no-store"
             return response
     return _page(request, council, form, status=400)
+
+
+@require_POST
+@staff_required
+def webhook_add(request, slug: str):
+    council = _council(request, slug)
+    form = WebhookForm(request.POST)
+    if form.is_valid():
+        try:
+            hook = actions.webhook_create(
+                council=council,
+                url=form.cleaned_data["url"],
+                events=form.cleaned_data["events"],
+                actor=request.user,
+            )
+        except actions.ApiClientInputError as problem:
+            form.add_error(problem.field, problem.message)
+        else:
+            response = _page(request, council, new_hook=hook)
+            response["Cache-Control"] = "no-store"
+            return response
+    return _page(request, council, hook_form=form, status=400)
+
+
+@require_POST
+@staff_required
+def delivery_replay(request, slug: str, delivery_id: int):
+    council = _council(request, slug)
+    delivery = queries.delivery_get(council=council, delivery_id=delivery_id)
+    if delivery is None:
+        raise Http404
+    actions.webhook_delivery_replay(delivery=delivery, actor=request.user)
+    messages.success(request, _("The event will be sent again in a moment."))
+    return redirect("open311:staff-integrations", slug=council.slug)
 
 
 @require_POST

@@ -23,6 +23,12 @@ staff_patterns = [
         staff_views.client_revoke,
         name="staff-revoke",
     ),
+    path("staff/<slug:slug>/integrations/webhooks/", staff_views.webhook_add, name="staff-webhook"),
+    path(
+        "staff/<slug:slug>/integrations/deliveries/<int:delivery_id>/replay/",
+        staff_views.delivery_replay,
+        name="staff-replay",
+    ),
 ]
 
 urlpatterns = [
