@@ -266,7 +266,11 @@ def spending_import_run(
 def _mark_failed(spending_import: SpendingImport, error: Exception) -> None:
     message = str(error) or error.__class__.__name__
     if isinstance(error, IntegrityError):
-        message = "The same file is being imported at the same time; nothing was imported."
+        message = (
+            "Another import for this council stored some of the same payments at the same "
+            "time, so nothing was imported. Import the file again: those payments will be "
+            "skipped as already imported."
+        )
     elif isinstance(error, OSError):
         message = f"The uploaded file could not be read ({error.__class__.__name__})."
     SpendingImport.objects.filter(pk=spending_import.pk).update(

@@ -30,7 +30,10 @@ class _ProgressWriter:
         self.spending_import_id = spending_import_id
         self.last = 0.0
         self.connection = None
-        if connections["default"].vendor == "postgresql":
+        default = connections["default"]
+        # Inside a transaction (tasks run immediately, as in tests) the import row may be locked
+        # by this very connection: a second connection writing it would wait for ever.
+        if default.vendor == "postgresql" and not default.in_atomic_block:
             self.connection = connections.create_connection("default")
 
     def __call__(self, rows_read: int, bytes_read: int) -> None:
