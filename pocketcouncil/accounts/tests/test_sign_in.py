@@ -144,3 +144,10 @@ def test_one_address_asking_for_codes_for_many_accounts_is_refused(client):
     assert statuses[20] in (200, 429)
     assert "Too many" in response.content.decode()
     assert len(mail.outbox) == 20
+
+
+def test_signing_in_from_the_header_comes_back_to_the_page(client):
+    html = client.get("/councils/oxford/").content.decode()
+    assert 'href="/accounts/login/code/?next=/councils/oxford/"' in html
+    html = client.get("/accounts/signup/").content.decode()
+    assert 'href="/accounts/login/code/"' in html  # no loop back to the sign-in pages
