@@ -6,9 +6,10 @@ only some statements, so the vote matrix is sparse. The computation:
 1. Keep participants who voted on at least ``min_votes`` statements (pol.is uses 7).
 2. Fill each missing vote with that statement's mean vote (what pol.is does), then centre
    each statement's column.
-3. PCA: the principal axes are the singular vectors of the centred matrix. We take them from the
-   (statements x statements) covariance, whose SVD is the same axes and costs far less than the
-   SVD of the (participants x statements) matrix for 10,000 people (see docs/benchmarks.md).
+3. PCA: the principal axes are the top singular vectors of the centred matrix, which are the
+   top eigenvectors of the (statements x statements) covariance. We find the few we need by
+   subspace iteration on the covariance, far cheaper than the SVD of the (participants x
+   statements) matrix for 10,000 people (see docs/benchmarks.md).
 4. k-means (k-means++ start, several restarts) in the first few principal components for every
    k from 2 to 5; keep the k with the best silhouette (measured on a fixed sample, because the
    full silhouette is quadratic in participants). Too few participants: one group.
@@ -31,6 +32,7 @@ MIN_VOTES = 7
 MAX_GROUPS = 5
 CLUSTER_COMPONENTS = 5
 KMEANS_RESTARTS = 4
+SUBSPACE_ITERATIONS = 12
 KMEANS_ITERATIONS = 60
 SILHOUETTE_SAMPLE = 1500
 REPRESENTATIVE_PER_GROUP = 5
@@ -142,7 +144,7 @@ def _groups(matrix, seen, *, max_groups: int, seed: int):
     # Impute missing votes with the statement mean, then centre: missing becomes exactly 0.
     centred = np.where(seen, matrix - means, np.float32(0))
     components = _principal_axes(centred, min(CLUSTER_COMPONENTS, m))
-    projected = centred @ components
+    projected = (centred @ components).astype(np.float64)
     del centred
     coords = projected[:, :2] if projected.shape[1] >= 2 else np.pad(projected, ((0, 0), (0, 1)))
     if n < 4:
@@ -163,10 +165,24 @@ def _groups(matrix, seen, *, max_groups: int, seed: int):
 
 
 def _principal_axes(centred, count: int):
-    """The first ``count`` principal axes (columns), by SVD of the covariance matrix."""
-    covariance = centred.T.astype(np.float64) @ centred.astype(np.float64)
-    u, _s, _vt = np.linalg.svd(covariance, hermitian=True)
-    axes = u[:, :count]
+    """The first ``count`` principal axes (columns) of the centred vote matrix.
+
+    These are the top singular vectors of the matrix, i.e. the top eigenvectors of its
+    (statements x statements) covariance. Only a few are needed, so they are found by subspace
+    iteration on the covariance (a handful of small matrix products and QR steps) rather than a
+    full decomposition: a full eigendecomposition of a 500 x 500 matrix is cheap in CPU time but
+    slow in wall time on a busy machine, where the numerical library's threads wait for cores.
+    """
+    covariance = (centred.T @ centred).astype(np.float64)
+    m = covariance.shape[0]
+    width = min(m, count + 5)
+    basis = np.random.default_rng(0).standard_normal((m, width))
+    for _ in range(SUBSPACE_ITERATIONS):
+        basis, _r = np.linalg.qr(covariance @ basis)
+    small = basis.T @ covariance @ basis
+    values, vectors = np.linalg.eigh(small)
+    order = np.argsort(values)[::-1][:count]
+    axes = basis @ vectors[:, order]
     # Fix each axis's sign so the same data always gives the same picture.
     signs = np.sign(axes[np.abs(axes).argmax(axis=0), range(axes.shape[1])])
     signs[signs == 0] = 1
@@ -208,7 +224,7 @@ def _kmeans_plus_plus(points, k: int, rng):
 
 def _squared_distances(points, centres):
     return (
-        (points.astype(np.float64) ** 2).sum(axis=1)[:, None]
+        (points**2).sum(axis=1)[:, None]
         - 2 * points @ centres.T
         + (centres**2).sum(axis=1)[None, :]
     ).clip(min=0)
