@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pocketcouncil.notify import conf, templates, tokens
+from pocketcouncil.notify import conf, outbox, templates, tokens
 from pocketcouncil.notify.models import (
     Channel,
     Event,
@@ -42,7 +42,6 @@ LONDON = ZoneInfo("Europe/London")
 DEFAULT_CHANNELS = (Channel.INBOX, Channel.EMAIL)
 # Quiet hours hold back these channels only: an email or inbox message wakes nobody.
 QUIET_CHANNELS = (Channel.SMS, Channel.PUSH)
-INSERT_BATCH = 5000
 
 
 class NotifyInputError(ValidationError):
@@ -163,9 +162,11 @@ def _rows_for(
     subject_key: str,
     reason: str,
     now: datetime,
-) -> tuple[list[Notification], datetime | None, bool]:
-    """Outbox rows for (user_id, email, subscription_id, channel, frequency, sms, quiet...)."""
-    rows: list[Notification] = []
+) -> tuple[list[tuple], datetime | None, bool]:
+    """Outbox rows (tuples in ``outbox.COLUMNS`` order) for (user_id, email, subscription_id,
+    channel, frequency, sms number, quiet hours start and end, digest hour) targets."""
+    rows: list[tuple] = []
+    reason = reason[:200]
     earliest_digest = None
     any_instant = False
     seen: set[str] = set()
@@ -197,40 +198,45 @@ def _rows_for(
             if state == State.QUEUED:
                 any_instant = True
             rows.append(
-                Notification(
-                    council_id=council_id,
-                    recipient_id=user_id,
-                    channel=channel,
-                    to=to,
-                    push_subscription_id=push_id,
-                    event=event,
-                    reason=reason[:200],
-                    subject_kind=subject_kind,
-                    subject_key=subject_key,
-                    subscription_id=subscription_id,
-                    context=context,
-                    idempotency_key=key,
-                    state=state,
-                    next_attempt_at=next_at,
-                    created_at=now,
+                (
+                    council_id,
+                    user_id,
+                    channel,
+                    to,
+                    push_id,
+                    event,
+                    reason,
+                    subject_kind,
+                    subject_key,
+                    subscription_id,
+                    context,
+                    "",
+                    "",
+                    key,
+                    state,
+                    0,
+                    next_at,
+                    "",
+                    "",
+                    "",
+                    now,
                 )
             )
     return rows, earliest_digest, any_instant
 
 
-def _write(rows: list[Notification], earliest_digest, any_instant) -> int:
+def _write(rows: list[tuple], earliest_digest, any_instant, event_key: str) -> int:
+    """Insert the rows (duplicates by idempotency key are dropped) and wake the workers."""
     from pocketcouncil.notify.tasks import kick, schedule_digest
 
-    before = len(rows)
-    for start in range(0, len(rows), INSERT_BATCH):
-        Notification.objects.bulk_create(rows[start : start + INSERT_BATCH], ignore_conflicts=True)
-    if any_instant:
+    inserted = outbox.insert_rows(rows, event_key=event_key)
+    if inserted and any_instant:
         # A big fan-out gets a few tasks, so several workers can share it.
-        for _ in range(min(4, max(1, before // 2000))):
+        for _ in range(min(4, max(1, inserted // 2000))):
             kick()
-    if earliest_digest:
+    if inserted and earliest_digest:
         schedule_digest(earliest_digest)
-    return before
+    return inserted
 
 
 def _push_ids_for(user_ids) -> dict[int, list[int]]:
@@ -259,9 +265,9 @@ def notification_enqueue(
 
     Use it for messages a person gets because of what they did (their own request was
     received). ``idempotency_key`` names the event: calling again with the same key queues
-    nothing new. Returns how many rows were offered to the outbox.
+    nothing new. Returns how many rows were added to the outbox.
     """
-    _check_event(event)
+    _check_event(event, idempotency_key)
     channels = list(channels)
     for channel in channels:
         if channel not in Channel.values:
@@ -298,12 +304,18 @@ def notification_enqueue(
         reason=reason or str(Event(event).label),
         now=timezone.now(),
     )
-    return _write(rows, digest_at, instant)
+    return _write(rows, digest_at, instant, idempotency_key)
 
 
-def _check_event(event: str) -> None:
+RESERVED_KEY_PREFIXES = ("direct:", "digest:", "h:")
+
+
+def _check_event(event: str, idempotency_key: str) -> None:
     if event not in Event.values or event in (Event.DIRECT, Event.DIGEST):
         raise NotifyInputError(_("Unknown event: %(e)s") % {"e": event})
+    if not idempotency_key or idempotency_key.startswith(RESERVED_KEY_PREFIXES):
+        # Notify's own keys start with these, so a caller's key can never collide with them.
+        raise NotifyInputError(_("An event needs its own idempotency key, like case:42:event:7."))
 
 
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -350,9 +362,9 @@ def fan_out_for_subject(
     - ``subject_kind="topic"``, ``subject_key`` one of ``Topic``.
 
     A person following the subject twice gets one message per channel. Returns the number of
-    rows offered to the outbox (duplicates by idempotency key are dropped by the database).
+    rows added to the outbox (rows whose idempotency key exists already are skipped).
     """
-    _check_event(event)
+    _check_event(event, idempotency_key)
     if subject_kind not in SubjectKind.values:
         raise NotifyInputError(_("Unknown subject kind: %(k)s") % {"k": subject_kind})
     subject_key = str(subject_key)
@@ -392,7 +404,7 @@ def fan_out_for_subject(
         reason=reason or _("You follow this"),
         now=timezone.now(),
     )
-    return _write(rows, digest_at, instant)
+    return _write(rows, digest_at, instant, idempotency_key)
 
 
 def _radius_targets(*, base, council, point, category) -> list[tuple]:

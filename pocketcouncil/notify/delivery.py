@@ -25,12 +25,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pocketcouncil.notify import conf, templates
 from pocketcouncil.notify.channels import PermanentDeliveryError, backend_for
-from pocketcouncil.notify.models import Event, Notification, State
+from pocketcouncil.notify.models import Channel, Event, Notification, State
 
 logger = logging.getLogger("pocketcouncil.notify")
 
@@ -57,9 +58,10 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _due(now: datetime):
+    # A claimed row's next_attempt_at is its lease end, so one indexed range finds both rows
+    # waiting to go and rows a dead worker was holding.
     return Notification.objects.filter(
-        Q(state=State.QUEUED, next_attempt_at__lte=now)
-        | Q(state=State.SENDING, lease_until__lte=now)
+        state__in=[State.QUEUED, State.SENDING], next_attempt_at__lte=now
     )
 
 
@@ -71,35 +73,36 @@ def claim(*, batch_size: int, now: datetime | None = None) -> tuple[str, list[No
     lease_until = now + timedelta(seconds=conf.lease_seconds())
     token = uuid.uuid4().hex
     with transaction.atomic():
+        # Lock ids only: a plain ordered range on the partial index, whatever the statistics.
         due = _due(now).order_by("next_attempt_at", "id")
         if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True, of=("self",))
-        rows = list(due.select_related("council", "push_subscription", "recipient")[:batch_size])
-        if not rows:
+            due = due.select_for_update(skip_locked=True)
+        claimed = dict(due.values_list("id", "state")[:batch_size])
+        if not claimed:
             return token, []
-        Notification.objects.filter(pk__in=[r.pk for r in rows]).update(
+        Notification.objects.filter(pk__in=list(claimed)).update(
             state=State.SENDING,
             lease_until=lease_until,
+            next_attempt_at=lease_until,
             lease_token=token,
             attempts=F("attempts") + 1,
         )
         # If this worker dies, a task then picks the rows up again once the lease has run out.
         schedule_recheck(lease_until)
+    # The rows are ours until the lease ends: read them without holding locks.
+    rows = list(
+        Notification.objects.filter(pk__in=list(claimed), lease_token=token)
+        .select_related("council", "push_subscription", "recipient")
+        .order_by("next_attempt_at", "id")
+    )
     for row in rows:
-        row.in_doubt = row.state == State.SENDING
-        row.state = State.SENDING
-        row.attempts += 1
-        row.lease_token = token
+        row.in_doubt = claimed[row.pk] == State.SENDING
     return token, rows
 
 
-def render(notification: Notification) -> templates.RenderedMessage:
+def render(notification: Notification, sources: dict | None = None) -> templates.RenderedMessage:
     if notification.event == Event.DIRECT:
-        return templates.RenderedMessage(
-            subject=notification.subject,
-            text=notification.body,
-            html=templates._html_from_text(notification.body),
-        )
+        return templates.RenderedMessage(subject=notification.subject, text=notification.body)
     from pocketcouncil.notify.tokens import unsubscribe_url
 
     context = dict(notification.context)
@@ -107,32 +110,91 @@ def render(notification: Notification) -> templates.RenderedMessage:
         context.setdefault("council_name", notification.council.name)
     if notification.recipient_id:
         context.setdefault("recipient_name", notification.recipient.get_short_name())
-    context["unsubscribe_url"] = unsubscribe_url(notification)
-    message = templates.render(
-        council_id=notification.council_id,
-        event=notification.event,
-        channel=notification.channel,
-        context=context,
-    )
-    if context["unsubscribe_url"] and notification.channel == "email":
-        footer = f"\n\n--\nTo stop these messages: {context['unsubscribe_url']}"
-        message = templates.RenderedMessage(
-            subject=message.subject,
-            text=message.text + footer,
-            html=message.html + templates._html_from_text(footer),
+    link = unsubscribe_url(notification) if notification.channel == Channel.EMAIL else None
+    # Other channels make the link only if their wording uses it (templates call callables).
+    context["unsubscribe_url"] = link if link is not None else lambda: unsubscribe_url(notification)
+    # A batch usually holds one event for one council: look its wording up once.
+    sources = {} if sources is None else sources
+    key = (notification.council_id, notification.event, notification.channel)
+    if key not in sources:
+        sources[key] = templates.source_for(
+            council_id=notification.council_id,
+            event=notification.event,
+            channel=notification.channel,
         )
+    message = templates.render_sources(*sources[key], context=context, event=notification.event)
+    if link:
+        footer = "\n\n--\n" + _("To stop these messages: %(link)s") % {"link": link}
+        message = templates.RenderedMessage(subject=message.subject, text=message.text + footer)
     return message
 
 
+OUTCOME_FIELDS = [
+    "state",
+    "provider_id",
+    "sent_at",
+    "subject",
+    "body",
+    "last_error",
+    "next_attempt_at",
+    "status_at",
+]
+OUTCOME_TYPES = {
+    "state": "varchar",
+    "provider_id": "varchar",
+    "sent_at": "timestamptz",
+    "subject": "varchar",
+    "body": "text",
+    "last_error": "text",
+    "next_attempt_at": "timestamptz",
+    "status_at": "timestamptz",
+}
+
+
 def _finish(token: str, outcomes: list[tuple[Notification, dict]]) -> None:
-    """Write outcomes for rows this worker still holds (a row re-leased elsewhere is skipped)."""
+    """Write a batch's outcomes in one statement and one commit (a commit per message would
+    cost a disk flush each).
+
+    Only rows this worker still holds are written: a row whose lease ran out and was claimed
+    again elsewhere is left to its new holder.
+    """
+    if not outcomes:
+        return
     for notification, values in outcomes:
-        Notification.objects.filter(
-            pk=notification.pk, state=State.SENDING, lease_token=token
-        ).update(lease_until=None, **values)
+        for name, value in values.items():
+            setattr(notification, name, value)
+    table = Notification._meta.db_table
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            casts = ["bigint", *(OUTCOME_TYPES[name] for name in OUTCOME_FIELDS)]
+            row = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
+            names = ", ".join(["id", *OUTCOME_FIELDS])
+            assignments = ", ".join(f"{quote(n)} = v.{quote(n)}" for n in OUTCOME_FIELDS)
+            params = []
+            for notification, _values in outcomes:
+                params += [notification.pk, *(getattr(notification, n) for n in OUTCOME_FIELDS)]
+            cursor.execute(
+                f"UPDATE {table} AS n SET {assignments}, lease_until = NULL "  # noqa: S608
+                f"FROM (VALUES {', '.join([row] * len(outcomes))}) AS v({names}) "
+                "WHERE n.id = v.id AND n.state = %s AND n.lease_token = %s",
+                [*params, State.SENDING, token],
+            )
+            return
+        assignments = ", ".join(f"{quote(name)} = %s" for name in OUTCOME_FIELDS)
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments}, lease_until = NULL "  # noqa: S608
+            "WHERE id = %s AND state = %s AND lease_token = %s",
+            [
+                [*(getattr(n, name) for name in OUTCOME_FIELDS), n.pk, State.SENDING, token]
+                for n, _values in outcomes
+            ],
+        )
 
 
-def deliver_one(notification: Notification, report: DeliveryReport) -> dict:
+def deliver_one(
+    notification: Notification, report: DeliveryReport, sources: dict | None = None
+) -> dict:
     now = timezone.now()
     try:
         backend = backend_for(notification.channel)
@@ -142,7 +204,7 @@ def deliver_one(notification: Notification, report: DeliveryReport) -> dict:
                 report.recovered += 1
                 report.sent += 1
                 return {"state": State.SENT, "provider_id": previous, "sent_at": now}
-        message = render(notification)
+        message = render(notification, sources)
         if notification.event != Event.DIRECT:
             # Keep what was said, for the delivery log and the inbox.
             notification.subject, notification.body = message.subject, message.text
@@ -178,8 +240,9 @@ def deliver_batch(*, batch_size: int | None = None) -> DeliveryReport:
     report = DeliveryReport()
     token, rows = claim(batch_size=batch_size or conf.batch_size())
     outcomes = []
+    sources: dict = {}
     for notification in rows:
-        outcomes.append((notification, deliver_one(notification, report)))
+        outcomes.append((notification, deliver_one(notification, report, sources)))
     _finish(token, outcomes)
     return report
 

@@ -30,6 +30,10 @@ SECRET = "66666666-7777-8888-9999-000000000000"  # noqa: S105 (a fake, loopback 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    # Send each reply in one write with Nagle off: otherwise headers and body go as two small
+    # packets and the client's delayed ACK adds 40 ms to every request.
+    wbufsize = 1 << 16
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):  # keep test output quiet
         pass
@@ -140,3 +144,17 @@ class FakeNotifyServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class NullSMS:
+    """A channel backend that accepts every message and sends nothing (benchmarks only).
+
+    Select it with ``NOTIFY_SMS_BACKEND = "pocketcouncil.notify.fake_notify.NullSMS"`` to measure
+    the outbox itself (claiming, rendering, recording) without any provider's latency.
+    """
+
+    def send(self, notification, message):
+        return f"null-{notification.pk}"
+
+    def find_previous(self, notification):
+        return None

@@ -79,6 +79,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
+        db_index=False,  # notify_subj_idx starts with council
         help_text=_(
             "The council the message is about. Empty only for platform messages such as "
             "sign-in and phone verification codes, which belong to no council."
@@ -90,6 +91,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
+        db_index=False,  # notify_inbox_idx starts with recipient
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     to = models.CharField(
@@ -98,8 +100,17 @@ class Notification(models.Model):
         blank=True,
         help_text=_("Email address or phone number; empty for push and the in-app inbox."),
     )
+    # The links to a subscription and a push subscription are informational (for the log and
+    # unsubscribe links) and Django sets them to NULL when those are deleted. They carry no
+    # database constraint: PostgreSQL checks a constraint per row at commit, which cost 3 of
+    # the 7 seconds committing a 100,000-row fan-out took (docs/benchmarks.md).
     push_subscription = models.ForeignKey(
-        "notify.PushSubscription", null=True, blank=True, on_delete=models.SET_NULL
+        "notify.PushSubscription",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,  # partial index notify_push_idx
+        db_constraint=False,
     )
     event = models.CharField(_("event"), max_length=30, choices=Event.choices)
     reason = models.CharField(
@@ -108,7 +119,11 @@ class Notification(models.Model):
     subject_kind = models.CharField(max_length=10, choices=SubjectKind.choices, blank=True)
     subject_key = models.CharField(max_length=100, blank=True)
     subscription = models.ForeignKey(
-        "notify.Subscription", null=True, blank=True, on_delete=models.SET_NULL
+        "notify.Subscription",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,  # see push_subscription
     )
     # What to say: either given by the caller (subject/body) or rendered at delivery from the
     # event's template and this context (so a fan-out to 100,000 people stays cheap to enqueue).
@@ -131,7 +146,12 @@ class Notification(models.Model):
     status_at = models.DateTimeField(_("status updated at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     digest = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="digested"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="digested",
+        db_index=False,  # partial index notify_digest_idx
     )
 
     class Meta:
@@ -139,14 +159,27 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [
+            # Workers claim in next_attempt_at order from this small partial index.
             models.Index(
-                fields=["state", "next_attempt_at"],
+                fields=["next_attempt_at", "id"],
                 name="notify_due_idx",
                 condition=Q(state__in=["queued", "sending"]),
             ),
             models.Index(fields=["recipient", "channel", "-created_at"], name="notify_inbox_idx"),
             models.Index(fields=["council", "subject_kind", "subject_key"], name="notify_subj_idx"),
-            models.Index(fields=["provider_id"], name="notify_provider_idx"),
+            # Partial indexes: most rows have no provider id, digest or push subscription, and
+            # leaving them out keeps a 100,000-message fan-out cheap to insert.
+            models.Index(
+                fields=["provider_id"], name="notify_provider_idx", condition=~Q(provider_id="")
+            ),
+            models.Index(
+                fields=["digest"], name="notify_digest_idx", condition=Q(digest__isnull=False)
+            ),
+            models.Index(
+                fields=["push_subscription"],
+                name="notify_push_idx",
+                condition=Q(push_subscription__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -167,6 +200,20 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_event_display()} by {self.get_channel_display()} ({self.state})"
+
+
+class EventKey(models.Model):
+    """Idempotency keys of events already fanned out, so a repeat is recognised at once."""
+
+    key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("event key")
+        verbose_name_plural = _("event keys")
+
+    def __str__(self):
+        return self.key
 
 
 class Subscription(models.Model):

@@ -98,7 +98,11 @@ _TEXT_ENGINE = Engine(autoescape=False, debug=False)
 class RenderedMessage:
     subject: str
     text: str
-    html: str
+
+    @property
+    def html(self) -> str:
+        """The HTML part of an email, made from the text (only email needs it)."""
+        return _html_from_text(self.text)
 
 
 @lru_cache(maxsize=512)
@@ -139,11 +143,17 @@ def render_source(subject_source: str, body_source: str, context: dict) -> Rende
     ctx = Context(context, autoescape=False)
     subject = " ".join(_compile(subject_source).render(ctx).split())
     text = _compile(body_source).render(ctx).strip()
-    return RenderedMessage(subject=subject, text=text, html=_html_from_text(text))
+    return RenderedMessage(subject=subject, text=text)
 
 
 def render(*, council_id: int | None, event: str, channel: str, context: dict) -> RenderedMessage:
     subject_source, body_source = source_for(council_id=council_id, event=event, channel=channel)
+    return render_sources(subject_source, body_source, context=context, event=event)
+
+
+def render_sources(
+    subject_source: str, body_source: str, *, context: dict, event: str = ""
+) -> RenderedMessage:
     try:
         return render_source(subject_source, body_source, context)
     except TemplateSyntaxError:
@@ -156,5 +166,5 @@ def preview(*, subject: str, body: str, council_name: str, channel: str) -> Rend
     context = dict(PREVIEW_CONTEXT, council_name=council_name)
     message = render_source(subject, body, context)
     if channel == Channel.SMS:
-        return RenderedMessage(subject="", text=message.text, html="")
+        return RenderedMessage(subject="", text=message.text)
     return message

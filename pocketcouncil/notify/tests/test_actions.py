@@ -284,3 +284,40 @@ def test_preferences_are_checked(council):
         actions.preferences_update(actor=user, user=user, sms_number="call me")
     prefs = actions.preferences_update(actor=None, user=user, sms_number="+44 7700 900 123")
     assert prefs.sms_number == "+447700900123"
+
+
+def test_context_survives_the_outbox_exactly(council):
+    """PostgreSQL writes fan-outs with COPY: awkward characters must come back unchanged."""
+    context = {"note": 'Line 1\nLine\t2 \\ back \\N "quoted" \r ünïcode 🚮', "n": 3, "x": None}
+    user = UserFactory(email="tab\\name@example.com")
+    follow(user, council, channels={"email": "instant"})
+    added = actions.fan_out_for_subject(
+        council=council,
+        subject_kind="case",
+        subject_key="42",
+        event="update_added",
+        context=context,
+        idempotency_key="case:42:awkward",
+        reason="Tab\there",
+    )
+    assert added == 1
+    row = Notification.objects.get()
+    assert row.context == context
+    assert row.reason == "Tab\there"
+    assert row.to == "tab\\name@example.com"
+    again = actions.fan_out_for_subject(
+        council=council,
+        subject_kind="case",
+        subject_key="42",
+        event="update_added",
+        context=context,
+        idempotency_key="case:42:awkward",
+    )
+    assert again == 0
+
+
+def test_reserved_idempotency_keys_are_refused(council):
+    with pytest.raises(NotifyInputError):
+        status_changed(council, event_key="digest:1")
+    with pytest.raises(NotifyInputError):
+        status_changed(council, event_key="")
