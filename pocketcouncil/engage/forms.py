@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pocketcouncil.engage.models import Response
+from pocketcouncil.accounts.models import Topic
+from pocketcouncil.councils.models import Area
+from pocketcouncil.engage.models import (
+    Action,
+    BudgetRule,
+    Moderation,
+    PhaseKind,
+    PollResults,
+    Response,
+)
 
 
 class GovForm(forms.Form):
@@ -165,3 +177,162 @@ class ResultsForm(GovForm):
     we_asked = forms.CharField(label=_("We asked"), widget=forms.Textarea(attrs={"rows": 3}))
     you_said = forms.CharField(label=_("You said"), widget=forms.Textarea(attrs={"rows": 4}))
     we_did = forms.CharField(label=_("We did"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+# --- Setting up an engagement (staff) ---
+
+
+def _pence(pounds) -> int:
+    return int(round((pounds or 0) * 100))
+
+
+class EngagementForm(GovForm):
+    title = forms.CharField(label=_("Title"), max_length=150)
+    slug = forms.SlugField(
+        label=_("Short name for the web address"),
+        help_text=_("Lower-case letters, numbers and hyphens, like cowley-road"),
+        max_length=80,
+    )
+    purpose = forms.CharField(
+        label=_("What you want to find out, in plain English"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    decision = forms.CharField(
+        label=_("The decision this will inform"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices, initial=Topic.CONSULTATIONS)
+    moderation = forms.ChoiceField(
+        label=_("Moderation"),
+        choices=Moderation.choices,
+        initial=Moderation.POST,
+        widget=forms.RadioSelect,
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Areas it is about (leave empty for the whole council area)"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    support_threshold = forms.IntegerField(
+        label=_("Supporters an idea needs before the council must respond (0 for none)"),
+        min_value=0,
+        initial=0,
+    )
+    budget_rule = forms.ChoiceField(
+        label=_("Budget vote"),
+        choices=[("", _("No budget vote")), *BudgetRule.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    budget_total = forms.DecimalField(
+        label=_("Budget in pounds"), min_value=0, decimal_places=2, required=False
+    )
+    budget_min_spend = forms.DecimalField(
+        label=_("Smallest spend a ballot must reach, in pounds (choose up to the budget)"),
+        min_value=0,
+        decimal_places=2,
+        required=False,
+    )
+    budget_max_choices = forms.IntegerField(
+        label=_("Most projects a ballot may choose (choose up to N)"), min_value=0, required=False
+    )
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in ("new", "moderation"):
+            raise forms.ValidationError(_("Choose another short name: that one is used by a page"))
+        return slug
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["areas"].queryset = Area.objects.filter(council=council).order_by(
+            "kind", "name"
+        )
+
+    def action_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "slug": data["slug"],
+            "purpose": data["purpose"],
+            "decision": data["decision"],
+            "topic": data["topic"],
+            "moderation": data["moderation"],
+            "areas": list(data["areas"]),
+            "support_threshold": data["support_threshold"],
+            "budget_rule": data["budget_rule"] or "",
+            "budget_total_pence": _pence(data["budget_total"]),
+            "budget_min_spend_pence": _pence(data["budget_min_spend"]),
+            "budget_max_choices": data["budget_max_choices"] or 0,
+        }
+
+
+class PhaseForm(GovForm):
+    kind = forms.ChoiceField(label=_("Stage"), choices=PhaseKind.choices)
+    starts_on = forms.DateField(
+        label=_("Opens on (from midnight)"),
+        help_text=_("For example, 2026-06-01"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    ends_on = forms.DateField(
+        label=_("Closes at the end of"),
+        help_text=_("For example, 2026-06-30"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            raise forms.ValidationError(_("The closing date must be on or after the opening date"))
+        return data
+
+    def times(self):
+        london = ZoneInfo("Europe/London")
+        starts = datetime.combine(self.cleaned_data["starts_on"], time.min, tzinfo=london)
+        ends = datetime.combine(
+            self.cleaned_data["ends_on"] + timedelta(days=1), time.min, tzinfo=london
+        )
+        return starts, ends
+
+
+class RuleForm(GovForm):
+    action = forms.ChoiceField(label=_("Who may"), choices=Action.choices)
+    min_level = forms.TypedChoiceField(
+        label=_("Level needed"),
+        coerce=int,
+        choices=[
+            (0, _("0: anyone, without signing in")),
+            (1, _("1: checked email address")),
+            (2, _("2: checked phone and home address")),
+            (3, _("3: identity checked")),
+        ],
+        initial=1,
+    )
+    area = forms.ModelChoiceField(
+        label=_("Only residents of (needs level 2 or 3)"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(council=council).order_by("kind", "name")
+
+
+class PollCreateForm(GovForm):
+    question = forms.CharField(label=_("Question"), max_length=200)
+    options = forms.CharField(
+        label=_("Answers, one on each line"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    show_results = forms.ChoiceField(
+        label=_("When residents see the results"),
+        choices=PollResults.choices,
+        widget=forms.RadioSelect,
+        initial=PollResults.AFTER_VOTE,
+    )
+
+
+class ProjectForm(GovForm):
+    title = forms.CharField(label=_("Project"), max_length=120)
+    cost = forms.DecimalField(label=_("Cost in pounds"), min_value=0.01, decimal_places=2)
+    description = forms.CharField(
+        label=_("What it is"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

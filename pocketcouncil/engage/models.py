@@ -374,6 +374,10 @@ class BudgetProject(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def cost_pounds(self) -> float:
+        return self.cost_pence / 100
+
 
 class Ballot(models.Model):
     """One resident's budget vote, or one paper ballot entered by staff."""

@@ -231,3 +231,71 @@ def test_statement_add_and_vote_from_the_page(client, make_engagement, resident)
     assert StatementVote.objects.get(statement=statement).value == -1
     response = client.get(page(engagement))
     assert "Your answer: disagree" in response.text
+
+
+def test_staff_set_up_and_publish_an_engagement(client, staff, ward, now):
+    sign_in_with_mfa(client, staff("service-manager"))
+    response = client.post("/staff/oxford/engage/new/", {"title": "", "slug": "new"})
+    assert response.status_code == 200
+    assert "<title>Error:" in response.text
+    assert "that one is used by a page" in response.text
+    response = client.post(
+        "/staff/oxford/engage/new/",
+        {
+            "title": "Library opening hours",
+            "slug": "library-hours",
+            "purpose": "When should libraries open?",
+            "decision": "Next year's opening hours.",
+            "topic": "libraries",
+            "moderation": "pre",
+            "support_threshold": "0",
+            "budget_rule": "approval",
+            "budget_total": "1000",
+            "budget_max_choices": "1",
+        },
+    )
+    base = "/staff/oxford/engage/library-hours/"
+    assert response["Location"] == base
+    assert client.get("/have-your-say/oxford/library-hours/").status_code == 404  # a draft
+    client.post(base + "publish/")  # refused: no stages yet
+    assert client.get("/have-your-say/oxford/library-hours/").status_code == 404
+    client.post(
+        base + "phases/", {"kind": "poll", "starts_on": "2026-05-01", "ends_on": "2026-05-01"}
+    )
+    client.post(
+        base + "phases/", {"kind": "budget", "starts_on": "2026-05-20", "ends_on": "2026-06-30"}
+    )
+    client.post(
+        base + "phases/", {"kind": "ideas", "starts_on": "2026-06-30", "ends_on": "2026-06-01"}
+    )
+    client.post(
+        base + "rules/", {"action": "poll_vote", "min_level": "2", "area": ward("Carfax").pk}
+    )
+    client.post(
+        base + "poll/",
+        {"question": "Open on Sundays?", "options": "Yes\nNo", "show_results": "after_close"},
+    )
+    client.post(base + "projects/", {"title": "Sunday staff", "cost": "800"})
+    client.post(base + "publish/")
+    from pocketcouncil.engage.models import Engagement
+
+    engagement = Engagement.objects.get(slug="library-hours")
+    assert engagement.is_published and engagement.moderation == "pre"
+    assert sorted(p.kind for p in engagement.phases.all()) == ["budget", "poll"]  # ideas refused
+    poll_phase = engagement.phases.get(kind="poll")
+    # A whole London day: 1 May 2026 is in British Summer Time.
+    assert poll_phase.starts_at.isoformat() == "2026-04-30T23:00:00+00:00"
+    assert poll_phase.ends_at.isoformat() == "2026-05-01T23:00:00+00:00"
+    rule = engagement.rules.get()
+    assert (rule.action, rule.min_level, rule.area) == ("poll_vote", 2, ward("Carfax"))
+    assert [o.label for o in engagement.poll.options.all()] == ["Yes", "No"]
+    assert engagement.projects.get().cost_pence == 80_000
+    client.logout()
+    response = client.get("/have-your-say/oxford/library-hours/")
+    assert response.status_code == 200 and "Budget vote" in response.text
+
+
+def test_moderators_cannot_set_up_engagements(client, staff):
+    sign_in_with_mfa(client, staff("moderator"))
+    assert client.get("/staff/oxford/engage/new/").status_code == 403
+    assert client.get("/staff/oxford/engage/").status_code == 200

@@ -175,6 +175,11 @@ def engagement_page(request, slug: str, engagement_slug: str):
             ),
             "opinion": queries.opinion_for(engagement),
             "participants": len(actions.participants_of(engagement)),
+            "phase_form": forms.PhaseForm(),
+            "rule_form": forms.RuleForm(council=council),
+            "poll_create_form": forms.PollCreateForm() if poll is None else None,
+            "project_form": forms.ProjectForm() if engagement.budget_rule else None,
+            "projects": list(engagement.projects.all()) if engagement.budget_rule else [],
         },
     )
 
@@ -319,3 +324,152 @@ def export(request, slug: str, engagement_slug: str, fmt: str):
             ]
         )
     return response
+
+
+# --- Setting up ---
+
+
+@staff_required
+def engagement_new(request, slug: str):
+    council = _council(request, slug, "engage.manage")
+    data = request.POST if request.method == "POST" else None
+    form = forms.EngagementForm(data, council=council)
+    if data is not None and form.is_valid():
+        try:
+            engagement = actions.engagement_create(
+                council=council, actor=request.user, **form.action_kwargs()
+            )
+        except actions.EngageError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Engagement created. Add its stages and dates, then publish it.")
+            )
+            return redirect(_home(council, engagement.slug))
+    return render(request, "engage/staff/new.html", {"council": council, "form": form})
+
+
+def _setup_post(request, slug, engagement_slug, form_class, do, done: str, *, form_kwargs):
+    """Shared shape of the small set-up forms on an engagement's staff page."""
+    council = _council(request, slug, "engage.manage")
+    engagement = _engagement(council, engagement_slug)
+    form = form_class(request.POST, **form_kwargs(council, engagement))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        try:
+            do(engagement, form)
+            messages.success(request, done)
+        except actions.EngageError as error:
+            messages.error(request, error.message)
+    return redirect(_home(council, engagement.slug) + "#set-up")
+
+
+@require_POST
+@staff_required
+def phase_add(request, slug: str, engagement_slug: str):
+    def do(engagement, form):
+        starts, ends = form.times()
+        actions.phase_set(
+            engagement=engagement,
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            starts_at=starts,
+            ends_at=ends,
+        )
+
+    return _setup_post(
+        request,
+        slug,
+        engagement_slug,
+        forms.PhaseForm,
+        do,
+        _("Stage saved."),
+        form_kwargs=lambda c, e: {},
+    )
+
+
+@require_POST
+@staff_required
+def rule_add(request, slug: str, engagement_slug: str):
+    def do(engagement, form):
+        actions.rule_set(
+            engagement=engagement,
+            actor=request.user,
+            action=form.cleaned_data["action"],
+            min_level=form.cleaned_data["min_level"],
+            area=form.cleaned_data["area"],
+        )
+
+    return _setup_post(
+        request,
+        slug,
+        engagement_slug,
+        forms.RuleForm,
+        do,
+        _("Rule saved."),
+        form_kwargs=lambda c, e: {"council": c},
+    )
+
+
+@require_POST
+@staff_required
+def poll_add(request, slug: str, engagement_slug: str):
+    def do(engagement, form):
+        if hasattr(engagement, "poll"):
+            raise actions.EngageError(_("This engagement already has a poll."))
+        actions.poll_create(
+            engagement=engagement,
+            actor=request.user,
+            question=form.cleaned_data["question"],
+            options=form.cleaned_data["options"].splitlines(),
+            show_results=form.cleaned_data["show_results"],
+        )
+
+    return _setup_post(
+        request,
+        slug,
+        engagement_slug,
+        forms.PollCreateForm,
+        do,
+        _("Poll added."),
+        form_kwargs=lambda c, e: {},
+    )
+
+
+@require_POST
+@staff_required
+def project_add(request, slug: str, engagement_slug: str):
+    def do(engagement, form):
+        actions.budget_project_add(
+            engagement=engagement,
+            actor=request.user,
+            title=form.cleaned_data["title"],
+            cost_pence=int(round(form.cleaned_data["cost"] * 100)),
+            description=form.cleaned_data["description"],
+        )
+
+    return _setup_post(
+        request,
+        slug,
+        engagement_slug,
+        forms.ProjectForm,
+        do,
+        _("Project added."),
+        form_kwargs=lambda c, e: {},
+    )
+
+
+@require_POST
+@staff_required
+def publish(request, slug: str, engagement_slug: str):
+    council = _council(request, slug, "engage.manage")
+    engagement = _engagement(council, engagement_slug)
+    try:
+        actions.engagement_publish(engagement=engagement, actor=request.user)
+        messages.success(request, _("Published: residents can now see it."))
+    except actions.EngageError as error:
+        messages.error(request, error.message)
+    return redirect(_home(council, engagement.slug))
