@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from pocketcouncil.accounts.models import Topic
 from pocketcouncil.councils import queries as councils_queries
 from pocketcouncil.councils.models import Area, AreaKind
 from pocketcouncil.news import schedule
@@ -274,11 +275,22 @@ def missed_bin_report_blocked(*, lgsl: int, lon: float, lat: float) -> MissedRou
 # --- consultations (the engage app, when it is there) --------------------------------------
 
 
-def engagements_open_for(*, council_ids: list[int], area_ids: list[int], topics: list[str]):
-    """Open consultations for the home page, from ``engage.queries.engagements_open_for``.
+def _consultation_topics(topics: list[str] | None) -> list[str] | None:
+    """No topics chosen: every consultation. Otherwise those topics, plus consultations filed
+    under "Consultations" itself (engage's default topic), which are for everyone."""
+    if not topics:
+        return None
+    return sorted({*topics, Topic.CONSULTATIONS})
 
-    The engage app is built separately; until it offers that query, the home page shows none
-    (and says where to find them) rather than failing."""
+
+def engagements_open_for(
+    *, council_ids: list[int], area_ids: list[int], topics: list[str] | None
+) -> list | None:
+    """Open consultations for the home page, from ``engage.queries.engagements_open_for``
+    (items with ``title``, ``url``, ``council`` and ``closes_at``).
+
+    If the engage app does not offer that query, returns None and the home page says where to
+    find consultations instead of failing."""
     try:
         from pocketcouncil.engage import queries as engage_queries
 
@@ -345,7 +357,7 @@ def home_summary(
         urgent=urgent,
         news=[a for a in live if not a.urgent][:8],
         consultations=engagements_open_for(
-            council_ids=council_ids, area_ids=area_ids, topics=list(topics or [])
+            council_ids=council_ids, area_ids=area_ids, topics=_consultation_topics(topics)
         ),
         open_nearby=cases_queries.public_cases(ward_id=ward.pk, status="open", limit=5)
         if ward

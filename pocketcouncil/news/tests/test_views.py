@@ -53,6 +53,7 @@ class TestPostcodePage:
         assert "Garden waste subscriptions are open (demo)" in page  # Oxford, everyone
         assert "Longer library opening hours (demo)" in page  # the county, everyone
         assert "Have your say on the budget (demo)" not in page  # Manchester
+        assert "Demo: Improving Cowley Road" in page  # an open consultation (engage app)
         assert reverse("news:calendar", args=["OX43BD"]) in page
         assert "Your open requests" not in page
         assert "X-Pocket-Council-Offline" not in response.headers
@@ -209,6 +210,17 @@ class TestPersonalHome:
         assert "Longer library opening hours (demo)" in page
         assert "Garden waste subscriptions are open (demo)" not in page  # bins, not chosen
         assert "Cowley Road closed" in page  # urgent disruptions always show
+
+    def test_consultations_follow_interests_too(self, client, resident):
+        from pocketcouncil.accounts.models import Interest
+        from pocketcouncil.engage.models import Engagement
+
+        Engagement.objects.filter(slug="demo-cowley-road").update(topic="roads")
+        Interest.objects.create(user=resident, topic="libraries")
+        client.force_login(resident)
+        assert "Demo: Improving Cowley Road" not in client.get("/").content.decode()
+        Interest.objects.create(user=resident, topic="roads")
+        assert "Demo: Improving Cowley Road" in client.get("/").content.decode()
 
     def test_topics_form_saves_and_comes_back(self, client, resident):
         client.force_login(resident)
