@@ -497,7 +497,7 @@ def case_reassign(*, case: Case, actor, council: Council, team: Team | None, rea
 
 
 @transaction.atomic
-def case_priority_set(*, case: Case, actor, priority: str) -> Case:
+def case_priority_set(*, case: Case, actor, priority: int) -> Case:
     permissions.require(_user_of(actor), "cases.change_status", case)
     if priority not in Priority.values:
         raise CaseInputError(_("Choose a priority"), field="priority")

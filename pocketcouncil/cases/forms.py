@@ -280,7 +280,7 @@ class AssignForm(GovForm):
 
 
 class PriorityForm(GovForm):
-    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
 
 
 class MergeForm(GovForm):

@@ -7,15 +7,14 @@ import math
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case as SqlCase
-from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pocketcouncil.accounts import permissions
 from pocketcouncil.cases import workflow
 from pocketcouncil.cases.models import PUBLIC_EVENT_KINDS, Case, CaseEvent
-from pocketcouncil.cases.workflow import OPEN, CaseStatus
+from pocketcouncil.cases.workflow import OPEN_STATUSES, CaseStatus
 
 NEARBY_METRES = 150
 EARTH_RADIUS_M = 6_371_000
@@ -75,7 +74,7 @@ class QueueFilters:
     status: str = "open"  # "open", "all", or one status
     service_id: int | None = None
     ward_id: int | None = None
-    priority: str = ""
+    priority: int | None = None
     overdue: bool = False
     assigned_to_id: int | None = None
     team_id: int | None = None
@@ -87,7 +86,7 @@ _SORTS = {
     "due": ["due_at", "received_at"],
     "newest": ["-received_at"],
     "oldest": ["received_at"],
-    "priority": ["-priority_rank", "due_at"],
+    "priority": ["-priority", "due_at"],
 }
 
 
@@ -98,7 +97,7 @@ def case_queue(*, council, user, filters: QueueFilters) -> QuerySet:
         raise PermissionDenied
     cases = _base().filter(council=council)
     if filters.status == "open":
-        cases = cases.filter(status__in=OPEN)
+        cases = cases.filter(status__in=OPEN_STATUSES)
     elif filters.status in CaseStatus.values:
         cases = cases.filter(status=filters.status)
     if filters.service_id:
@@ -112,23 +111,13 @@ def case_queue(*, council, user, filters: QueueFilters) -> QuerySet:
     if filters.assigned_to_id:
         cases = cases.filter(assigned_to_id=filters.assigned_to_id)
     if filters.overdue:
-        cases = cases.filter(status__in=OPEN, due_at__lt=timezone.now())
+        cases = cases.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
     if filters.search:
         text = filters.search.strip()
         cases = cases.filter(
             Q(reference__iexact=text)
             | Q(description__icontains=text)
             | Q(location_text__icontains=text)
-        )
-    if filters.sort == "priority":
-        cases = cases.annotate(
-            priority_rank=SqlCase(
-                When(priority="urgent", then=Value(4)),
-                When(priority="high", then=Value(3)),
-                When(priority="normal", then=Value(2)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
         )
     return cases.order_by(*_SORTS.get(filters.sort, _SORTS["due"]))
 
@@ -138,7 +127,7 @@ def queue_counts(*, council, user) -> dict[str, int]:
     if not permissions.has_perm(user, "cases.view", council):
         raise PermissionDenied
     now = timezone.now()
-    return Case.objects.filter(council=council, status__in=OPEN).aggregate(
+    return Case.objects.filter(council=council, status__in=OPEN_STATUSES).aggregate(
         open=Count("pk"),
         overdue=Count("pk", filter=Q(due_at__lt=now)),
         unassigned=Count("pk", filter=Q(assigned_to__isnull=True)),
@@ -168,7 +157,7 @@ def case_nearby_open(
     candidates = (
         Case.objects.filter(
             service=service,
-            status__in=OPEN,
+            status__in=OPEN_STATUSES,
             is_public=True,
             latitude__gte=south,
             latitude__lte=north,
@@ -204,7 +193,7 @@ def public_cases(
     if ward_id:
         cases = cases.filter(ward_id=ward_id)
     if status == "open":
-        cases = cases.filter(status__in=OPEN)
+        cases = cases.filter(status__in=OPEN_STATUSES)
     elif status == "fixed":
         cases = cases.filter(status=CaseStatus.RESOLVED)
     elif status in CaseStatus.values:

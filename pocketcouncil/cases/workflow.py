@@ -29,6 +29,9 @@ class CloseReason(models.TextChoices):
 OPEN = frozenset(
     {CaseStatus.SUBMITTED, CaseStatus.ACKNOWLEDGED, CaseStatus.IN_PROGRESS, CaseStatus.WAITING}
 )
+# The open statuses in a fixed order: queries and the partial indexes over open cases must
+# spell the condition identically, or SQLite will not use the indexes.
+OPEN_STATUSES = tuple(sorted(OPEN))
 FINISHED = frozenset(
     {CaseStatus.RESOLVED, CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.DUPLICATE}
 )

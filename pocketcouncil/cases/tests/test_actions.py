@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from pocketcouncil.cases import actions, queries
-from pocketcouncil.cases.models import Case, CaseEvent, EventKind
+from pocketcouncil.cases.models import Case, CaseEvent, EventKind, Priority
 from pocketcouncil.cases.tests.conftest import MANCHESTER
 from pocketcouncil.cases.workflow import CaseStatus, CaseTransitionNotAllowedError, CloseReason
 from pocketcouncil.notify.models import Notification, Subscription
@@ -258,9 +258,9 @@ class TestStaffWork:
 
     def test_priority(self, report, staff):
         case = actions.case_priority_set(
-            case=report(), actor=staff("case-officer", "oxford"), priority="urgent"
+            case=report(), actor=staff("case-officer", "oxford"), priority=Priority.URGENT
         )
-        assert case.priority == "urgent"
+        assert case.priority == Priority.URGENT
         with pytest.raises(actions.CaseInputError):
             actions.case_priority_set(
                 case=case, actor=staff("case-officer", "oxford"), priority="whenever"

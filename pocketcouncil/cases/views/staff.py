@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,6 +35,15 @@ from pocketcouncil.councils.models import Area, AreaKind, Council, Team
 from pocketcouncil.services.models import Service
 
 PAGE_SIZE = 50
+# Counting every case of a big council for "any status" would read hundreds of thousands of
+# rows on each page view; past this many the queue says "more than 10,000".
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: COUNT_CAP + 1].count()
 
 
 def _council(request, slug: str) -> Council:
@@ -68,7 +78,9 @@ def _filters(request) -> queries.QueueFilters:
         status=status,
         service_id=_int(get.get("service")),
         ward_id=_int(get.get("ward")),
-        priority=get.get("priority", "") if get.get("priority") in Priority.values else "",
+        priority=_int(get.get("priority"))
+        if _int(get.get("priority")) in Priority.values
+        else None,
         overdue=get.get("overdue") == "1",
         assigned_to_id=request.user.pk if get.get("mine") == "1" else None,
         team_id=_int(get.get("team")),
@@ -82,7 +94,7 @@ def queue(request, slug: str):
     council = _council(request, slug)
     filters = _filters(request)
     cases = queries.case_queue(council=council, user=request.user, filters=filters)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -103,6 +115,8 @@ def queue(request, slug: str):
             "query": query.urlencode(),
             "now": timezone.now(),
             "view": request.GET.get("view", "list"),
+            "count_capped": page.paginator.count > COUNT_CAP,
+            "count_cap": COUNT_CAP,
         },
     )
 
