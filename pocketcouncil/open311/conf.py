@@ -15,3 +15,5 @@ MAX_UPDATES = 1000
 # POST requests.
 MAX_DESCRIPTION = 5000
 MAX_MEDIA_URLS = 5
+# GET services: how long the list is kept in the shared cache.
+SERVICES_CACHE_SECONDS = 60

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from pocketcouncil.cases.models import PUBLIC_EVENT_KINDS, Case, CaseEvent, CasePhoto, EventKind
@@ -93,18 +93,42 @@ def reportable_service(*, council: Council, service_code: str) -> Service | None
     return None
 
 
+REQUEST_FIELDS = (
+    "pk",
+    "reference",
+    "status",
+    "description",
+    "received_at",
+    "updated_at",
+    "due_at",
+    "location_text",
+    "latitude",
+    "longitude",
+    "service__lgsl",
+    "service__name",
+    "council__name",
+)
+
+
 def _public_requests(council: Council) -> QuerySet:
-    return (
-        Case.objects.filter(council=council, is_public=True)
-        .select_related("service", "council")
-        .prefetch_related(
-            Prefetch(
-                "photos",
-                queryset=CasePhoto.objects.filter(is_public=True).order_by("created_at", "pk"),
-                to_attr="public_photos",
-            )
-        )
-    )
+    return Case.objects.filter(council=council, is_public=True)
+
+
+def _rows(cases: QuerySet) -> list[dict]:
+    """Plain rows (no model instances: the list is an API's hot path), each with the token of
+    its first public photo or None. Two queries whatever the number of rows."""
+    rows = list(cases.values(*REQUEST_FIELDS))
+    photos: dict[int, str] = {}
+    if rows:
+        for case_id, token in (
+            CasePhoto.objects.filter(case_id__in=[r["pk"] for r in rows], is_public=True)
+            .order_by("-created_at", "-pk")
+            .values_list("case_id", "token")
+        ):
+            photos[case_id] = token  # the earliest photo is written last
+    for row in rows:
+        row["photo_token"] = photos.get(row["pk"])
+    return rows
 
 
 def request_list(
@@ -117,9 +141,10 @@ def request_list(
     statuses: list[str] | None = None,
     offset: int = 0,
     limit: int = 50,
-) -> list[Case]:
-    """Public requests of a council, newest first. ``references`` overrides the other filters
-    (as the specification says); ``statuses`` are Open311's "open" and "closed"."""
+) -> list[dict]:
+    """Public requests of a council, newest first, as rows of ``REQUEST_FIELDS`` plus
+    ``photo_token``. ``references`` overrides the other filters (as the specification says);
+    ``statuses`` are Open311's "open" and "closed"."""
     cases = _public_requests(council)
     if references:
         cases = cases.filter(reference__in=references)
@@ -133,11 +158,12 @@ def request_list(
         if statuses and set(statuses) != {"open", "closed"}:
             wanted = OPEN if "open" in statuses else FINISHED
             cases = cases.filter(status__in=wanted)
-    return list(cases.order_by("-received_at", "-pk")[offset : offset + limit])
+    return _rows(cases.order_by("-received_at", "-pk")[offset : offset + limit])
 
 
-def request_get(*, council: Council, reference: str) -> Case | None:
-    return _public_requests(council).filter(reference=reference.strip().upper()).first()
+def request_get(*, council: Council, reference: str) -> dict | None:
+    rows = _rows(_public_requests(council).filter(reference=reference.strip().upper()))
+    return rows[0] if rows else None
 
 
 def new_token() -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -159,8 +161,14 @@ def _service_out(service) -> dict:
 @open311_view(["GET"])
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     council = _council(request)
-    services = queries.reportable_services(council=council)
-    return respond(fmt, [_service_out(s) for s in services], root="services", item="service")
+    # The catalogue changes rarely and the list is asked for often: it is kept in the shared
+    # cache for a minute (documented: a change shows within a minute).
+    key = f"open311:services:{council.pk}:{get_language()}"
+    data = cache.get(key)
+    if data is None:
+        data = [_service_out(s) for s in queries.reportable_services(council=council)]
+        cache.set(key, data, timeout=conf.SERVICES_CACHE_SECONDS)
+    return respond(fmt, data, root="services", item="service")
 
 
 def _attribute_out(attribute) -> dict:
@@ -194,32 +202,37 @@ def service_definition(request: HttpRequest, fmt: str, service_code: str) -> Htt
 # --- requests ----------------------------------------------------------------------------------
 
 
-def _request_out(request: HttpRequest, case) -> dict:
-    photos = getattr(case, "public_photos", [])
-    media_url = (
-        request.build_absolute_uri(reverse("cases:photo", args=[case.reference, photos[0].token]))
-        if photos
-        else None
-    )
+def _status_note(status: str) -> str:
+    return str(CaseStatus(status).label)
+
+
+def _request_out(request: HttpRequest, row: dict, site: str) -> dict:
+    token = row["photo_token"]
     return {
-        "service_request_id": case.reference,
-        "status": "open" if case.status in OPEN else "closed",
-        "status_notes": CaseStatus(case.status).label,
-        "service_name": case.service.name,
-        "service_code": str(case.service.lgsl),
-        "description": case.description,
-        "agency_responsible": case.council.name,
+        "service_request_id": row["reference"],
+        "status": "open" if row["status"] in OPEN else "closed",
+        "status_notes": _status_note(row["status"]),
+        "service_name": row["service__name"],
+        "service_code": str(row["service__lgsl"]),
+        "description": row["description"],
+        "agency_responsible": row["council__name"],
         "service_notice": None,
-        "requested_datetime": _w3c(case.received_at),
-        "updated_datetime": _w3c(case.updated_at),
-        "expected_datetime": _w3c(case.due_at),
-        "address": case.location_text,
+        "requested_datetime": _w3c(row["received_at"]),
+        "updated_datetime": _w3c(row["updated_at"]),
+        "expected_datetime": _w3c(row["due_at"]),
+        "address": row["location_text"],
         "address_id": None,
         "zipcode": None,
-        "lat": case.latitude,
-        "long": case.longitude,
-        "media_url": media_url,
+        "lat": row["latitude"],
+        "long": row["longitude"],
+        "media_url": site + reverse("cases:photo", args=[row["reference"], token])
+        if token
+        else None,
     }
+
+
+def _site(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _list_param(request: HttpRequest, name: str) -> list[str]:
@@ -253,7 +266,8 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
         offset=(page - 1) * page_size,
         limit=page_size,
     )
-    data = [_request_out(request, case) for case in cases]
+    site = _site(request)
+    data = [_request_out(request, case, site) for case in cases]
     return respond(fmt, data, root="service_requests", item="request")
 
 
@@ -263,7 +277,8 @@ def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> H
     case = queries.request_get(council=council, reference=service_request_id)
     if case is None:
         raise Open311Error(404, f"service_request_id: no request {service_request_id!r} here.")
-    return respond(fmt, [_request_out(request, case)], root="service_requests", item="request")
+    data = [_request_out(request, case, _site(request))]
+    return respond(fmt, data, root="service_requests", item="request")
 
 
 @open311_view(["GET"])
