@@ -299,3 +299,38 @@ def test_moderators_cannot_set_up_engagements(client, staff):
     sign_in_with_mfa(client, staff("moderator"))
     assert client.get("/staff/oxford/engage/new/").status_code == 403
     assert client.get("/staff/oxford/engage/").status_code == 200
+
+
+def test_pages_do_not_query_per_row(
+    client, cowley, resident, staff, make_engagement, django_assert_max_num_queries
+):
+    """The number of queries stays the same however many ideas, comments and engagements."""
+    tom, amira = resident("tom.evans"), resident("amira.khan")
+    sign_in(client, amira)
+
+    def counts():
+        counted = {}
+        for url in ["/have-your-say/", page(cowley)]:
+            with django_assert_max_num_queries(60) as captured:
+                client.get(url)
+            counted[url] = len(captured)
+        return counted
+
+    idea = actions.idea_submit(engagement=cowley, actor=tom, title="First", body="x")
+    actions.comment_add(idea=idea, actor=amira, body="c")
+    actions.statement_submit(engagement=cowley, actor=tom, text="s0")
+    before = counts()
+    for n in range(6):
+        more = actions.idea_submit(engagement=cowley, actor=tom, title=f"Idea {n}", body="x")
+        actions.comment_add(idea=more, actor=amira, body="c")
+        actions.statement_submit(engagement=cowley, actor=tom, text=f"s{n + 1}")
+        make_engagement(kinds=[PhaseKind.POLL], title=f"Other {n}")
+    assert counts() == before
+    idea_url = page(cowley, f"ideas/{idea.pk}/")
+    with django_assert_max_num_queries(60) as captured:
+        client.get(idea_url)
+    few = len(captured)
+    for n in range(6):
+        actions.comment_add(idea=idea, actor=amira, body=f"reply {n}")
+    with django_assert_max_num_queries(few):
+        client.get(idea_url)
