@@ -2,7 +2,8 @@
 
 SQLite by default (a file in a temporary folder). With ``BENCH_DATABASE_URL`` pointing at a
 PostgreSQL server, a scratch database named ``pocketcouncil_bench`` is created there (and
-dropped first if it exists); nothing else on that server is touched.
+dropped first if it exists); nothing else on that server is touched. ``BENCH_REUSE=1`` keeps
+that database from the previous run (benchmarks that load data then skip loading it).
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ def setup_django() -> None:
     if _READY:
         return
     pg = os.environ.get("BENCH_DATABASE_URL", "")
-    if pg:
+    reuse = os.environ.get("BENCH_REUSE") == "1"
+    if pg and reuse:
+        # Keep the scratch database a previous run filled; migrations still apply.
+        os.environ["DATABASE_URL"] = f"{pg.rsplit('/', 1)[0]}/pocketcouncil_bench"
+    elif pg:
         import psycopg
 
         base = pg.rsplit("/", 1)[0]
