@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from pocketcouncil.accounts import permissions
 from pocketcouncil.accounts import queries as accounts_queries
-from pocketcouncil.accounts.models import Interest, Topic
+from pocketcouncil.accounts.models import Interest, Place, PlaceKind, Topic
 from pocketcouncil.councils.models import Area
 from pocketcouncil.news import queries, schedule
 from pocketcouncil.news.models import (
@@ -302,48 +302,53 @@ def bin_reminders_send_due(*, now: datetime | None = None) -> int:
     if local.time() < time(REMINDER_HOUR):
         return 0
     tomorrow = local.date() + timedelta(days=1)
-    user_ids = Interest.objects.filter(topic=Topic.BINS, user__is_active=True).values_list(
-        "user_id", flat=True
+    homes = (
+        Place.objects.filter(
+            kind=PlaceKind.HOME,
+            user__is_active=True,
+            user__in=Interest.objects.filter(topic=Topic.BINS).values("user_id"),
+        )
+        .select_related("user")
+        .order_by("user_id")
     )
-    from pocketcouncil.accounts.models import User
-
-    queued = 0
-    for user in User.objects.filter(pk__in=list(user_ids)).order_by("pk"):
-        home = accounts_queries.home_for(user)
-        if home is None:
-            continue
-        where = queries.whereabouts(lon=home.longitude, lat=home.latitude)
+    # Residents at the same point share their collections: work them out once per point.
+    by_point: dict[tuple, list] = {}
+    for home in homes:
+        by_point.setdefault((home.longitude, home.latitude), []).append(home.user)
+    batches: dict[tuple, list] = {}
+    for (lon, lat), users in by_point.items():
+        where = queries.whereabouts(lon=lon, lat=lat)
         due = [
             d
             for d in queries.next_collections_at(area_ids=where.area_ids, start=tomorrow, days=0)
             if not d.collection.cancelled
         ]
-        if not due:
-            continue
-        channels = [
-            _CHANNELS[c]
-            for c, on in accounts_queries.channel_preferences_for(user).items()
-            if on and c in _CHANNELS
-        ]
-        if not channels:
-            continue
         by_council: dict = {}
         for d in due:
-            by_council.setdefault(d.round.council, []).append(d)
-        for council, days in by_council.items():
-            bins = ", ".join(label for d in days for label in d.round.bin_type_labels())
-            queued += notify_actions.notification_enqueue(
-                council=council,
-                event=Event.TOPIC_NEWS,
-                recipients=[user],
-                channels=channels,
-                context={
-                    "title": _("Bin day tomorrow: %(bins)s") % {"bins": bins},
-                    "note": _("Put your bins out tonight or by 7am tomorrow, %(day)s.")
-                    % {"day": tomorrow.strftime("%A %-d %B")},
-                    "url": reverse("home"),
-                },
-                idempotency_key=f"bins:{council.pk}:{tomorrow.isoformat()}",
-                reason=_("You asked for bin day reminders"),
-            )
+            by_council.setdefault(d.round.council, []).extend(d.round.bin_type_labels())
+        for council, bins in by_council.items():
+            for user in users:
+                channels = tuple(
+                    _CHANNELS[c]
+                    for c, on in accounts_queries.channel_preferences_for(user).items()
+                    if on and c in _CHANNELS
+                )
+                if channels:
+                    batches.setdefault((council, channels, ", ".join(bins)), []).append(user)
+    queued = 0
+    for (council, channels, bins), users in batches.items():
+        queued += notify_actions.notification_enqueue(
+            council=council,
+            event=Event.TOPIC_NEWS,
+            recipients=users,
+            channels=list(channels),
+            context={
+                "title": _("Bin day tomorrow: %(bins)s") % {"bins": bins},
+                "note": _("Put your bins out tonight or by 7am tomorrow, %(day)s.")
+                % {"day": tomorrow.strftime("%A %-d %B")},
+                "url": reverse("home"),
+            },
+            idempotency_key=f"bins:{council.pk}:{tomorrow.isoformat()}",
+            reason=_("You asked for bin day reminders"),
+        )
     return queued
