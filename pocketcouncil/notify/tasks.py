@@ -6,13 +6,13 @@ outbox". So enqueuing a task twice, or a task that dies half-way, never sends an
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from pocketcouncil.notify import delivery
+from pocketcouncil.notify import conf, delivery
 
 # How long one task keeps delivering before handing over to a fresh task, so a long fan-out
 # does not pin one task result row (and other queued tasks still get a turn).
@@ -71,12 +71,15 @@ def schedule_digest(at: datetime) -> None:
 def schedule_recheck(lease_until: datetime) -> None:
     """Make sure a task runs after ``lease_until`` to rescue rows a dead worker was holding.
 
-    Batches claimed in the same minute share one recheck, so a big fan-out adds one task per
-    minute, not one per batch.
+    Batches whose leases end close together share one recheck (time is cut into buckets of a
+    tenth of the lease, at most a minute), so a big fan-out adds one task per bucket, not one
+    per batch, and rescue comes at most a bucket after the lease ends.
     """
     if not _can_defer(notification_deliver_task):
         return
-    at = (lease_until + timedelta(minutes=1)).replace(second=0, microsecond=0)
+    bucket = max(1, min(60, conf.lease_seconds() // 10))
+    seconds = int(lease_until.timestamp()) // bucket * bucket + bucket
+    at = datetime.fromtimestamp(seconds, tz=UTC)
     from django_tasks_db.models import DBTaskResult
 
     path = f"{notification_deliver_task.func.__module__}.{notification_deliver_task.name}"
