@@ -109,10 +109,17 @@ def round_list(request, slug: str):
     )
 
 
-@staff_required
-def round_new(request, slug: str):
-    council = _council(request, slug)
-    form = RoundForm(request.POST or None, council=council)
+def _round_form(request, council, round_: Round | None):
+    initial = None
+    if round_ is not None:
+        initial = {
+            "name": round_.name,
+            "bin_types": round_.bin_types,
+            "frequency": round_.frequency,
+            "first_collection": round_.first_collection,
+            "areas": list(round_.areas.values_list("pk", flat=True)),
+        }
+    form = RoundForm(request.POST or None, council=council, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -124,13 +131,25 @@ def round_new(request, slug: str):
                 frequency=data["frequency"],
                 first_collection=data["first_collection"],
                 area_ids=[a.pk for a in data["areas"]],
+                round_=round_,
             )
         except actions.NewsInputError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Round saved."))
             return redirect("news:staff-round", slug=council.slug, pk=round_.pk)
-    return _render(request, "news/staff/round_form.html", council, form=form)
+    return _render(request, "news/staff/round_form.html", council, form=form, round=round_)
+
+
+@staff_required
+def round_new(request, slug: str):
+    return _round_form(request, _council(request, slug), None)
+
+
+@staff_required
+def round_edit(request, slug: str, pk: int):
+    council = _council(request, slug)
+    return _round_form(request, council, _round(council, pk))
 
 
 @staff_required

@@ -28,6 +28,7 @@ news_patterns = [
     path("staff/<slug:slug>/rounds/", staff.round_list, name="staff-rounds"),
     path("staff/<slug:slug>/rounds/new/", staff.round_new, name="staff-round-new"),
     path("staff/<slug:slug>/rounds/<int:pk>/", staff.round_detail, name="staff-round"),
+    path("staff/<slug:slug>/rounds/<int:pk>/edit/", staff.round_edit, name="staff-round-edit"),
     path(
         "staff/<slug:slug>/rounds/<int:pk>/change/", staff.round_change, name="staff-round-change"
     ),

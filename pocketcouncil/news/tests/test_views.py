@@ -363,6 +363,27 @@ class TestStaffPages:
         ok = client.post(url, {"date": "2026-02-02", "reason": "Broke down", "catch_up": "Soon"})
         assert ok.status_code == 302
 
+    def test_add_and_change_a_round(self, client, staff, demo):
+        sign_in_with_mfa(client, staff("council-admin", "oxford"))
+        carfax = demo["oxford"].areas.get(name="Carfax")
+        data = {
+            "name": "Carfax glass",
+            "bin_types": ["recycling"],
+            "frequency": "fortnightly",
+            "first_collection": "2026-03-04",
+            "areas": [carfax.pk],
+        }
+        new = client.post(reverse("news:staff-round-new", args=["oxford"]), data)
+        assert new.status_code == 302
+        round_ = Round.objects.get(name="Carfax glass")
+        edit_url = reverse("news:staff-round-edit", args=["oxford", round_.pk])
+        assert "Carfax glass" in client.get(edit_url).content.decode()
+        clash = client.post(edit_url, {**data, "name": "Monday rubbish"})
+        assert "There is already a round called Monday rubbish" in clash.content.decode()
+        assert client.post(edit_url, {**data, "frequency": "weekly"}).status_code == 302
+        round_.refresh_from_db()
+        assert round_.frequency == "weekly" and round_.council == demo["oxford"]
+
     def test_another_councils_round_is_404(self, client, staff):
         sign_in_with_mfa(client, staff("council-admin", "manchester"))
         oxford_round = iffley_round("rubbish")
