@@ -16,6 +16,7 @@ from pocketcouncil.engage.models import (
     Statement,
     StatementVote,
 )
+from pocketcouncil.engage.tests.conftest import NOW
 
 pytestmark = pytest.mark.django_db
 
@@ -334,3 +335,41 @@ def test_pages_do_not_query_per_row(
         actions.comment_add(idea=idea, actor=amira, body=f"reply {n}")
     with django_assert_max_num_queries(few):
         client.get(idea_url)
+
+
+def test_a_vote_sent_before_stepping_up_is_counted_on_return(client, make_engagement, now):
+    """Level 1 votes on a level 2 statement: step up, come back, and the vote is counted with
+    nothing to do again (the real step-up journey is tested in accounts/tests/test_stepup.py;
+    here the checks are completed directly)."""
+    from pocketcouncil.accounts.models import Place, PlaceKind, Profile
+    from pocketcouncil.accounts.tests.factories import UserFactory
+    from pocketcouncil.councils.models import Postcode
+
+    engagement = make_engagement(
+        kinds=[PhaseKind.DELIBERATION], rules={Action.STATEMENT_VOTE: (2, None)}
+    )
+    author = UserFactory()
+    statement = actions.statement_submit(engagement=engagement, actor=author, text="Later buses")
+    voter = UserFactory()
+    sign_in(client, voter)
+    response = client.post(page(engagement, f"statements/{statement.pk}/vote/"), {"vote": "agree"})
+    stepup_url = response["Location"]
+    assert stepup_url.startswith("/more-needed/")
+    assert not StatementVote.objects.exists()
+
+    Profile.objects.create(user=voter, mobile="+447700900999", mobile_verified_at=NOW)
+    point = Postcode.objects.get(postcode="OX4 3BD")
+    Place.objects.create(
+        user=voter,
+        kind=PlaceKind.HOME,
+        address="1 Cowley Road",
+        postcode="OX4 3BD",
+        longitude=point.longitude,
+        latitude=point.latitude,
+        in_council_area_at=NOW,
+    )
+    back = client.get(stepup_url)["Location"]
+    assert back.startswith(page(engagement, f"statements/{statement.pk}/vote/?stepup="))
+    response = client.get(back)
+    assert response.status_code == 302
+    assert StatementVote.objects.get(user=voter).value == 1
