@@ -29,3 +29,12 @@ def demo(db):
     from pocketcouncil.councils.models import Council
 
     return {c.slug: c for c in Council.objects.filter(is_demo=True)}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, so rate-limit counters never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -326,3 +326,6 @@ ENGAGE_NEW_ACCOUNT_POSTS_PER_HOUR = config.env_int(env, "ENGAGE_NEW_ACCOUNT_POST
 # Opinion groups: votes a person needs before they count, and how long to gather votes first.
 ENGAGE_OPINION_MIN_VOTES = config.env_int(env, "ENGAGE_OPINION_MIN_VOTES", 7)
 ENGAGE_OPINION_DEBOUNCE_SECONDS = config.env_int(env, "ENGAGE_OPINION_DEBOUNCE_SECONDS", 30)
+# How many reports one address, and one account, may send in an hour before being asked to wait.
+CASES_REPORTS_PER_HOUR_PER_ADDRESS = config.env_int(env, "CASES_REPORTS_PER_HOUR_PER_ADDRESS", 30)
+CASES_REPORTS_PER_HOUR_PER_ACCOUNT = config.env_int(env, "CASES_REPORTS_PER_HOUR_PER_ACCOUNT", 10)

@@ -384,3 +384,16 @@ def test_case_page_names_the_status_and_says_the_council_is_a_demo(client, repor
     html = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
     assert "Status: In progress" in html
     assert "is demonstration data, not a real council service" in html
+
+
+def test_a_flood_of_reports_is_refused_without_losing_the_draft(client, settings):
+    settings.CASES_REPORTS_PER_HOUR_PER_ADDRESS = 2
+    sent = [client.post(fly_tipping_report(client)[0]) for _ in range(2)]
+    assert all(r.status_code == 302 for r in sent)
+    before = Case.objects.count()
+    check, draft_id = fly_tipping_report(client)
+    refused = client.post(check)
+    assert refused.status_code == 429
+    assert "nothing you typed has been lost" in refused.content.decode()
+    assert Case.objects.count() == before
+    assert client.get(check).status_code == 200  # the draft is still there

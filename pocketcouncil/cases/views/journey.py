@@ -11,6 +11,7 @@ import io
 import secrets
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -33,6 +34,7 @@ from pocketcouncil.cases.forms import (
 )
 from pocketcouncil.cases.models import Case
 from pocketcouncil.cases.photos import ProcessedPhoto
+from pocketcouncil.core import ratelimit
 from pocketcouncil.councils import queries as councils_queries
 from pocketcouncil.councils.models import Council
 from pocketcouncil.services.models import Service
@@ -274,6 +276,8 @@ def report_check(request, lgsl: int, draft_id: str):
     council = Council.objects.filter(slug=draft.get("council", "")).first()
     request.council = council
     if request.method == "POST":
+        if not _report_allowed(request):
+            return render(request, "cases/too_many_reports.html", {"service": service}, status=429)
         actor = actor_for(request) if request.user.is_authenticated else None
         resident = request.user if request.user.is_authenticated else None
         attributes = dict(draft.get("attributes", {}))
@@ -350,6 +354,26 @@ def draft_photo(request, lgsl: int, draft_id: str, index: int):
     return FileResponse(
         default_storage.open(_photo_name(draft["photos"][index])), content_type="image/jpeg"
     )
+
+
+def _report_allowed(request) -> bool:
+    """Floods of reports are refused per address and per account (the draft is kept)."""
+    hour = 60 * 60
+    allowed = ratelimit.allow(
+        f"cases:report:ip:{ratelimit.client_ip(request)}",
+        limit=settings.CASES_REPORTS_PER_HOUR_PER_ADDRESS,
+        seconds=hour,
+    )
+    if request.user.is_authenticated:
+        allowed = (
+            ratelimit.allow(
+                f"cases:report:user:{request.user.pk}",
+                limit=settings.CASES_REPORTS_PER_HOUR_PER_ACCOUNT,
+                seconds=hour,
+            )
+            and allowed
+        )
+    return allowed
 
 
 def _answer_rows(service: Service, attributes: dict) -> list[tuple[str, str]]:
