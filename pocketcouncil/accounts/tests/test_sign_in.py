@@ -51,6 +51,8 @@ def test_sign_in_by_code_rotates_the_session(client):
     assert mail.outbox[-1].subject == "Pocket Council: Your sign-in code"
     assert "Your code to sign in to Pocket Council is:" in mail.outbox[-1].body
     assert "http://127.0.0.1:8000" in mail.outbox[-1].body
+    html = client.get("/accounts/login/code/confirm/").content.decode()
+    assert "Check your email" in html
     response = client.post("/accounts/login/code/confirm/", {"code": code_from_last_email()})
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == user.pk
