@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import icalendar
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -179,7 +180,11 @@ def council_news(request, slug: str):
 
 def offline(request):
     """Shown by the service worker when there is no connection and nothing saved."""
-    response = render(request, "news/offline.html")
+    # Stored by the service worker for everyone on the device: nothing about this visitor,
+    # not even a waiting "saved" message (which would also be used up here).
+    request.user = AnonymousUser()
+    request.assisted_session = None
+    response = render(request, "news/offline.html", {"messages": ()})
     response["Cache-Control"] = "public, max-age=86400"
     return response
 

@@ -270,9 +270,13 @@ class TestWebApp:
 
     def test_offline_page_holds_nothing_personal(self, client, resident):
         client.force_login(resident)
+        client.post(reverse("accounts-interests"), {"topics": ["bins"], "next": "/"})
         page = client.get(reverse("news:offline")).content.decode()
         assert "You are offline" in page
         assert "Sign out" not in page and resident.email not in page
+        assert "Your topics have been saved" not in page
+        # The waiting message is still there for the next real page.
+        assert "Your topics have been saved" in client.get("/").content.decode()
 
     def test_service_worker_caches_only_marked_pages(self, client):
         script = b"".join(client.get("/sw.js").streaming_content).decode()
