@@ -324,6 +324,17 @@ class HomeSummary:
         return min(upcoming) if upcoming else None
 
 
+# "Fixed recently" on the home page: finished within this many days.
+FIXED_RECENTLY_DAYS = 30
+
+
+def _fixed_recently(cases_queries, ward) -> list:
+    since = timezone.now() - timedelta(days=FIXED_RECENTLY_DAYS)
+    fixed = cases_queries.public_cases(ward_id=ward.pk, status="fixed", limit=50)
+    recent = [c for c in fixed if c.finished_at and c.finished_at >= since]
+    return sorted(recent, key=lambda c: c.finished_at, reverse=True)[:5]
+
+
 def home_summary(
     *, lon: float, lat: float, topics: list[str] | None = None, extra_points=(), user=None
 ) -> HomeSummary:
@@ -362,9 +373,7 @@ def home_summary(
         open_nearby=cases_queries.public_cases(ward_id=ward.pk, status="open", limit=5)
         if ward
         else [],
-        fixed_nearby=cases_queries.public_cases(ward_id=ward.pk, status="fixed", limit=5)
-        if ward
-        else [],
+        fixed_nearby=_fixed_recently(cases_queries, ward) if ward else [],
         requests=requests,
         today=today(),
     )

@@ -58,6 +58,34 @@ class TestPostcodePage:
         assert "Your open requests" not in page
         assert "X-Pocket-Council-Offline" not in response.headers
 
+    def test_reports_in_the_ward_and_what_was_fixed_recently(self, client, resident):
+        from datetime import timedelta
+
+        from pocketcouncil.cases import actions as case_actions
+        from pocketcouncil.services.models import Service
+
+        def report(text):
+            return case_actions.case_create(
+                service=Service.objects.get(lgsl=587),
+                actor=resident,
+                resident=resident,
+                lon=-1.2275,
+                lat=51.7426,
+                description=text,
+            )
+
+        fixed, old = report("Fixed one"), report("Old one")
+        Case.objects.filter(pk=fixed.pk).update(
+            status="resolved", finished_at=MONDAY - timedelta(days=2), location_text="By the shop"
+        )
+        Case.objects.filter(pk=old.pk).update(
+            status="resolved", finished_at=MONDAY - timedelta(days=40), location_text="Long ago"
+        )
+        page = client.get(reverse("news:place"), {"postcode": "OX4 3BD"}).content.decode()
+        assert "Reports in Iffley Fields" in page and "Fixed recently" in page
+        assert "By the shop" in page and "Long ago" not in page
+        assert resident.email not in page and "Rosa" not in page
+
     def test_news_for_another_ward_is_not_shown(self, client, demo):
         carfax = demo["oxford"].areas.get(name="Carfax")
         AnnouncementFactory(council=demo["oxford"], title="Carfax only", areas=[carfax])
