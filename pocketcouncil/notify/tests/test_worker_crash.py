@@ -135,8 +135,11 @@ def test_a_worker_killed_mid_batch_leaves_every_message_delivered_exactly_once(
         )
         victim, survivor = _worker(env), _worker(env)
         deadline = time.monotonic() + 60
-        while len(fake.messages) < MESSAGES // 4 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        # Kill while rows are claimed and being sent (not in the gap between two batches).
+        while time.monotonic() < deadline and not (
+            len(fake.messages) >= MESSAGES // 4 and _states(url).get("sending", (0, 0))[0]
+        ):
+            time.sleep(0.005)
         assert fake.messages, "the workers never started sending"
         victim.send_signal(signal.SIGKILL)
         victim.wait()
