@@ -85,6 +85,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 
 ACTIONS: frozenset[str] = frozenset().union(*ROLE_ACTIONS.values())
 
+# The most an API client (an object with ``integration_grant``: ``council_id`` and ``actions``)
+# can ever be granted, whatever it claims: adding notes to its council's cases.
+INTEGRATION_ACTIONS: frozenset[str] = frozenset({"cases.note"})
+
 
 class UnknownActionError(ValueError):
     """An action name nobody grants: almost certainly a typo in the calling code."""
@@ -119,6 +123,12 @@ def has_perm(user, action: str, obj=None) -> bool:
     """Whether ``user`` may do ``action`` on ``obj`` (see the module docstring)."""
     if action not in ACTIONS:
         raise UnknownActionError(f"No role grants {action!r}; see permissions.ROLE_ACTIONS.")
+    grant = getattr(user, "integration_grant", None)
+    if grant is not None:
+        # Not a person: an API client (open311) with its own narrow grant in one council.
+        return action in INTEGRATION_ACTIONS & grant.actions and (
+            obj is None or _council_id_of(obj) == grant.council_id
+        )
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     roles = roles_for(user)

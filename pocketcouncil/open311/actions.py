@@ -185,3 +185,29 @@ def webhook_delivery_replay(*, delivery, actor):
     tasks.kick()
     delivery.refresh_from_db()
     return delivery
+
+
+# --- updates received through Open311 (servicerequestupdates) --------------------------------
+
+
+def request_update_add(
+    *, client: ApiClient, case, description: str, email: str, name: str, status: str
+):
+    """An update an app sends about a request (FixMyStreet sends its users' comments).
+
+    From the person who reported it (``email`` is a verified address of the case's resident
+    account) it is their message on the case, as if sent on the website. From anyone else it
+    is a note for staff, saying who sent it through which app: it is not published, because
+    nobody at the council has read it yet. Returns the timeline event.
+    """
+    from pocketcouncil.cases import actions as case_actions
+    from pocketcouncil.open311 import queries
+
+    sender = queries.account_with_verified_email(email)
+    if sender is not None and sender.pk == case.resident_id:
+        return case_actions.case_resident_reply(case=case, actor=sender, message=description)
+    who = ", ".join(filter(None, [name, email])) or _("someone")
+    heading = _("Update from %(who)s through %(app)s") % {"who": who, "app": client.name}
+    if status:
+        heading += " " + _("(their app says the problem is: %(status)s)") % {"status": status}
+    return case_actions.case_note_add(case=case, actor=client, note=f"{heading}:\n{description}")

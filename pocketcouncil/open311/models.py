@@ -7,6 +7,8 @@ milliseconds) and its first characters, so staff can tell keys apart.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -56,6 +58,20 @@ class ApiClient(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def integration_grant(self) -> IntegrationGrant | None:
+        """What this client may do as an actor in case actions (see accounts.permissions):
+        add notes to its own council's cases, while its key works."""
+        if not self.is_active:
+            return None
+        return IntegrationGrant(council_id=self.council_id, actions=frozenset({"cases.note"}))
+
+
+@dataclass(frozen=True)
+class IntegrationGrant:
+    council_id: int
+    actions: frozenset[str]
 
 
 class WebhookEvent(models.TextChoices):

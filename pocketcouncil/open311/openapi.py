@@ -216,6 +216,25 @@ POST_FIELDS = {
 }
 
 
+UPDATE_FIELDS = {
+    "type": "object",
+    "required": ["jurisdiction_id", "api_key", "service_request_id", "description"],
+    "properties": {
+        "jurisdiction_id": {"type": "string"},
+        "api_key": {"type": "string"},
+        "service_request_id": {"type": "string"},
+        "update_id": {"type": "string", "description": "The app's own id (accepted, not kept)."},
+        "updated_datetime": DATE,
+        "status": {"type": "string", "description": "OPEN, CLOSED, FIXED, ... (recorded)."},
+        "description": {"type": "string", "maxLength": conf.MAX_DESCRIPTION},
+        "email": {"type": "string", "format": "email"},
+        "first_name": {"type": "string"},
+        "last_name": {"type": "string"},
+        "media_url": {"type": "string", "format": "uri"},
+    },
+}
+
+
 def contribution() -> dict:
     date_params = [
         _query("start_date", "Earliest time (W3C, e.g. 2026-11-21T09:00:00Z).", schema=DATE),
@@ -318,13 +337,38 @@ def contribution() -> dict:
             404,
             op="open311_token",
         ),
-        f"{PREFIX}/servicerequestupdates.json": _get(
-            "Public updates since a time (mySociety's extension)",
-            [JURISDICTION, *date_params],
-            _array("Open311Update"),
-            400,
-            404,
-            op="open311_updates",
-        ),
+        f"{PREFIX}/servicerequestupdates.json": {
+            **_get(
+                "Public updates since a time (mySociety's extension)",
+                [JURISDICTION, *date_params],
+                _array("Open311Update"),
+                400,
+                404,
+                op="open311_updates",
+            ),
+            "post": {
+                "tags": TAG,
+                "summary": "Send an update about a request (needs an api_key)",
+                "description": "From the reporter's verified email: their message on the "
+                "case. From anyone else: a note for council staff (not published).",
+                "operationId": "open311_update_create",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/x-www-form-urlencoded": {"schema": UPDATE_FIELDS}},
+                },
+                "responses": {
+                    "200": _ok(
+                        {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {"update_id": {"type": "string"}},
+                            },
+                        }
+                    ),
+                    **_errors(400, 403, 404, 429),
+                },
+            },
+        },
     }
     return {"paths": paths, "schemas": SCHEMAS}

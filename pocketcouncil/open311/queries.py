@@ -166,6 +166,16 @@ def request_get(*, council: Council, reference: str) -> dict | None:
     return rows[0] if rows else None
 
 
+def case_for_update(*, council: Council, reference: str) -> Case | None:
+    """A public case of the council, as a model (updates are written through cases.actions)."""
+    return (
+        _public_requests(council)
+        .select_related("council", "service")
+        .filter(reference=reference.strip().upper())
+        .first()
+    )
+
+
 def new_token() -> str:
     """A token for a new request: the client can look the request up by it later."""
     return secrets.token_hex(16)

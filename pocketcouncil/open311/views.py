@@ -478,10 +478,54 @@ def _update_out(event) -> dict:
     }
 
 
-@open311_view(["GET"])
+UPDATE_STATUSES = frozenset({*_STATUS.values(), *_CLOSED_STATUS.values(), "ACTION_SCHEDULED"})
+
+
+@open311_view(["GET", "POST"])
 def update_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return _update_create(request, fmt)
     council = _council(request)
     start, end = _date_range(request)
     events = queries.update_list(council=council, start=start, end=end, limit=conf.MAX_UPDATES)
     data = [_update_out(event) for event in events]
     return respond(fmt, data, root="service_requests_updates", item="request_update")
+
+
+def _update_create(request: HttpRequest, fmt: str) -> HttpResponse:
+    council = _council(request)
+    client = _client(request, council)
+    reference = _param(request, "service_request_id")
+    if not reference:
+        raise Open311Error(400, "service_request_id: required.")
+    case = queries.case_for_update(council=council, reference=reference)
+    if case is None:
+        raise Open311Error(404, f"service_request_id: no request {reference!r} here.")
+    description = _param(request, "description")
+    if not description:
+        raise Open311Error(400, "description: required.")
+    if len(description) > conf.MAX_DESCRIPTION:
+        raise Open311Error(400, f"description: at most {conf.MAX_DESCRIPTION} characters.")
+    status = _param(request, "status").upper()
+    if status and status not in UPDATE_STATUSES:
+        raise Open311Error(400, "status: not a status of the servicerequestupdates extension.")
+    email = _param(request, "email")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise Open311Error(400, "email: not an email address.") from None
+    name = " ".join(filter(None, [_param(request, "first_name"), _param(request, "last_name")]))
+    try:
+        event = actions.request_update_add(
+            client=client,
+            case=case,
+            description=description,
+            email=email,
+            name=name[:200],
+            status=status,
+        )
+    except CaseInputError as problem:
+        raise Open311Error(400, f"description: {problem.message}") from None
+    data = [{"update_id": str(event.pk)}]
+    return respond(fmt, data, root="service_request_updates", item="request_update")

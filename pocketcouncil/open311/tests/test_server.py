@@ -475,3 +475,84 @@ def test_updates_since_a_time(http_server, point, demo, fmt):
     assert "Internal only" not in response.text
     bad = get(http_server, f"servicerequestupdates.{fmt}", jurisdiction_id="oxford", start_date="x")
     assert bad.status_code == 400
+
+
+def test_post_update_from_the_reporter_is_their_message(http_server, key, point, demo):
+    reporter = User.objects.create_user(email="reporter@example.com", password=None)
+    EmailAddress.objects.create(user=reporter, email="reporter@example.com", verified=True)
+    lon, lat = point
+    case = case_actions.case_create(
+        service=Service.objects.get(lgsl=FLY_TIPPING),
+        description="Sofa",
+        actor=reporter,
+        resident=reporter,
+        lon=lon,
+        lat=lat,
+        attributes={"where": "Alley", "size": "a_single_item"},
+    )
+    response = requests.post(
+        f"{http_server}/open311/v2/servicerequestupdates.xml",
+        data={
+            "jurisdiction_id": "oxford",
+            "api_key": key,
+            "service_request_id": case.reference,
+            "update_id": "fms-1",
+            "updated_datetime": "2026-11-21T10:00:00Z",
+            "status": "OPEN",
+            "description": "It is still there",
+            "email": "reporter@example.com",
+        },
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    root = xml(response)
+    assert root.tag == "service_request_updates"
+    event = case.events.get(pk=int(root.find("request_update/update_id").text))
+    assert event.kind == "message_in"
+    assert event.note == "It is still there"
+    assert event.is_public
+
+
+def test_post_update_from_anyone_else_is_a_note_for_staff(http_server, key, point):
+    case = make_case(point)
+    data = {
+        "jurisdiction_id": "oxford",
+        "api_key": key,
+        "service_request_id": case.reference,
+        "status": "CLOSED",
+        "description": "Looks cleared to me",
+        "email": "passer.by@example.com",
+        "first_name": "Pat",
+    }
+    response = requests.post(
+        f"{http_server}/open311/v2/servicerequestupdates.json", data=data, timeout=10
+    )
+    assert response.status_code == 200, response.text
+    event = case.events.get(pk=int(response.json()[0]["update_id"]))
+    assert event.kind == "internal_note"
+    assert not event.is_public
+    assert "Pat, passer.by@example.com" in event.note and "Looks cleared to me" in event.note
+    assert event.actor is None
+
+    def status(**change):
+        url = f"{http_server}/open311/v2/servicerequestupdates.json"
+        return requests.post(url, data={**data, **change}, timeout=10).status_code
+
+    assert status(api_key="nope") == 403
+    assert status(service_request_id="OXF-26-999999") == 404
+    assert status(service_request_id="") == 400
+    assert status(description="") == 400
+    assert status(status="MAYBE") == 400
+    assert status(email="not-an-email") == 400
+
+
+def test_an_api_client_may_only_add_notes_in_its_own_council(demo, point):
+    from pocketcouncil.accounts import permissions
+
+    case = make_case(point)
+    client = ApiClientFactory(council=demo["oxford"])
+    assert permissions.has_perm(client, "cases.note", case)
+    assert not permissions.has_perm(client, "cases.change_status", case)
+    assert not permissions.has_perm(client, "cases.note", demo["manchester"])
+    client.revoked_at = timezone.now()
+    assert not permissions.has_perm(client, "cases.note", case)
