@@ -156,8 +156,11 @@ def rule_set(
     permissions.require(actor, "engage.manage", engagement)
     if action not in Action.values:
         raise EngageError(_("Choose what the rule is for."))
-    if not 0 <= min_level <= 3:
-        raise EngageError(_("Choose a level from 0 to 3."))
+    if not 1 <= min_level <= 3:
+        # Every way of taking part is counted once per person, so it needs an account.
+        raise EngageError(
+            _("Choose a level from 1 to 3: taking part needs at least a checked email address.")
+        )
     if area is not None and area.council_id != engagement.council_id:
         raise EngageError(_("Choose an area this council serves."))
     if area is not None and min_level < 2:
@@ -178,6 +181,20 @@ def engagement_publish(*, engagement: Engagement, actor) -> Engagement:
         raise EngageError(_("Add at least one phase with dates before publishing."))
     engagement.is_published = True
     engagement.save(update_fields=["is_published", "updated_at"])
+    # People who follow consultations with this council hear about a new one.
+    notify.fan_out_for_subject(
+        council=engagement.council,
+        subject_kind="topic",
+        subject_key="consultations",
+        event="topic_news",
+        context={
+            "council_name": engagement.council.name,
+            "title": _("Have your say: %(title)s") % {"title": engagement.title},
+            "note": engagement.purpose,
+            "url": engagement_url(engagement),
+        },
+        idempotency_key=f"engage-{engagement.pk}-published",
+    )
     return engagement
 
 
@@ -753,19 +770,31 @@ def results_publish(
     engagement.save(
         update_fields=["we_asked", "you_said", "we_did", "results_published_at", "updated_at"]
     )
+    participants = participants_of(engagement)
+    context = {
+        "council_name": engagement.council.name,
+        "title": _("Results: %(title)s") % {"title": engagement.title},
+        "note": we_did,
+        "url": engagement_url(engagement) + "results/",
+    }
+    # A corrected decision is news again; the same one published twice is not.
+    key = f"engage-{engagement.pk}-results-{_digest(we_asked + you_said + we_did)}"
     notify.notification_enqueue(
         council=engagement.council,
         event="topic_news",
-        recipients=participants_of(engagement),
-        context={
-            "council_name": engagement.council.name,
-            "title": _("Results: %(title)s") % {"title": engagement.title},
-            "note": we_did,
-            "url": engagement_url(engagement) + "results/",
-        },
-        idempotency_key=(
-            f"engage-{engagement.pk}-results-{engagement.results_published_at.isoformat()}"
-        ),
+        recipients=participants,
+        context=context,
+        idempotency_key=key,
         reason=_("You took part in this consultation"),
+    )
+    # Followers of consultations who did not take part hear too (participants once only).
+    notify.fan_out_for_subject(
+        council=engagement.council,
+        subject_kind="topic",
+        subject_key="consultations",
+        event="topic_news",
+        context=context,
+        idempotency_key=f"{key}-followers",
+        exclude_user_ids=[u.pk for u in participants],
     )
     return engagement

@@ -301,7 +301,6 @@ class RuleForm(GovForm):
         label=_("Level needed"),
         coerce=int,
         choices=[
-            (0, _("0: anyone, without signing in")),
             (1, _("1: checked email address")),
             (2, _("2: checked phone and home address")),
             (3, _("3: identity checked")),

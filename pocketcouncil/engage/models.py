@@ -195,7 +195,9 @@ class ParticipationRule(models.Model):
         verbose_name_plural = _("participation rules")
         constraints = [
             models.UniqueConstraint(fields=["engagement", "action"], name="engage_rule_once"),
-            models.CheckConstraint(condition=Q(min_level__lte=3), name="engage_rule_level_0_3"),
+            models.CheckConstraint(
+                condition=Q(min_level__gte=1, min_level__lte=3), name="engage_rule_level_1_3"
+            ),
             models.CheckConstraint(
                 condition=Q(action__in=Action.values), name="engage_rule_action_valid"
             ),

@@ -90,12 +90,13 @@ def decide(user, engagement: Engagement, action: str, now: datetime | None = Non
         return Decision(
             False, _("You cannot take part here: the council has blocked your account.")
         )
-    if level < rule.min_level:
+    # Level 1 at least, whatever a rule says: each person's vote or support is counted once.
+    if level < max(rule.min_level, 1):
         return Decision(
             False,
             _("You need to confirm more about yourself to %(action)s.")
             % {"action": _action_label(action)},
-            step_up_to=rule.min_level,
+            step_up_to=max(rule.min_level, 1),
         )
     if rule.area_id and not (signed_in and lives_in(user, rule.area)):
         return Decision(

@@ -18,7 +18,7 @@ def riverside_vote(make_engagement, ward):
         rules={
             Action.POLL_VOTE: (2, ward("Iffley Fields")),
             Action.IDEA_PROPOSE: (1, None),
-            Action.IDEA_SUPPORT: (0, None),
+            Action.IDEA_SUPPORT: (2, None),
         },
     )
 
@@ -64,7 +64,8 @@ def test_reasons_say_what_is_missing(riverside_vote, resident):
     [
         ("anonymous", Action.IDEA_PROPOSE, False),
         ("tom.evans", Action.IDEA_PROPOSE, True),
-        ("anonymous", Action.IDEA_SUPPORT, True),  # level 0 rule
+        ("tom.evans", Action.IDEA_SUPPORT, False),  # level 2 rule
+        ("grace.okafor", Action.IDEA_SUPPORT, True),  # level 2, no area
         ("tom.evans", Action.COMMENT, True),  # no rule: level 1 by default
         ("anonymous", Action.COMMENT, False),
         ("tom.evans", Action.BUDGET_VOTE, False),  # no budget phase in this engagement
@@ -88,6 +89,16 @@ def test_blocked_account_cannot_take_part(riverside_vote, resident, staff, demo)
     )
     decision = rules.decide(amira, riverside_vote, Action.POLL_VOTE)
     assert not decision.allowed and "blocked" in decision.reason
+
+
+def test_taking_part_always_needs_an_account(riverside_vote, staff):
+    with pytest.raises(actions.EngageError, match="at least a checked email"):
+        actions.rule_set(
+            engagement=riverside_vote,
+            actor=staff("council-admin"),
+            action=Action.IDEA_SUPPORT,
+            min_level=0,
+        )
 
 
 def test_an_area_rule_needs_level_two_and_the_councils_own_area(riverside_vote, staff, ward, demo):
