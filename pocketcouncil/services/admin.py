@@ -58,12 +58,35 @@ class CouncilServiceAdmin(admin.ModelAdmin):
     list_select_related = ["service", "council", "team"]
 
 
+class FoundFilter(admin.SimpleListFilter):
+    """The searches the front door failed: nothing shown, or shown but nothing opened."""
+
+    title = "outcome"
+    parameter_name = "outcome"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("nothing", "Nothing found"),
+            ("not-opened", "Results shown, none opened"),
+            ("opened", "A service opened"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "nothing":
+            return queryset.filter(shown=[])
+        if self.value() == "not-opened":
+            return queryset.exclude(shown=[]).filter(clicked_lgsl__isnull=True)
+        if self.value() == "opened":
+            return queryset.filter(clicked_lgsl__isnull=False)
+        return queryset
+
+
 @admin.register(FrontDoorSearch)
 class FrontDoorSearchAdmin(admin.ModelAdmin):
     """Read-only: what residents searched for and whether the front door helped."""
 
-    list_display = ["created_at", "query", "council", "clicked_lgsl", "answer_helped"]
-    list_filter = ["council", "answer_helped"]
+    list_display = ["created_at", "query", "council", "shown", "clicked_lgsl", "answer_helped"]
+    list_filter = [FoundFilter, "answer_helped", "council"]
     search_fields = ["query"]
     list_select_related = ["council"]
 
