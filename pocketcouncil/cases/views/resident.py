@@ -299,7 +299,9 @@ def map_settings(*, lat: float | None = None, lon: float | None = None) -> dict:
 
 
 def _int(value) -> int | None:
+    """A database id from a query string, or None (never a number the database cannot hold)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**63 else None

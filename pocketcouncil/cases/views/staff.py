@@ -385,7 +385,9 @@ def _back(request, council: Council) -> str:
 
 
 def _int(value) -> int | None:
+    """A database id from a query string, or None (never a number the database cannot hold)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**63 else None
