@@ -78,9 +78,15 @@ def load_cases(total: int, rng: random.Random) -> float:
         made += len(rows)
         if made % 100_000 == 0:
             print(f"  {made:,} cases loaded ({time.perf_counter() - started:.0f} s)", flush=True)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    _vacuum(connection)
     return time.perf_counter() - started
+
+
+def _vacuum(connection) -> None:
+    """What autovacuum does to a live database: statistics, and the visibility map that lets
+    counts over the partial indexes read the index alone."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def main() -> None:
@@ -96,8 +102,7 @@ def main() -> None:
     total = int(os.environ.get("BENCH_CASES", "1000000"))
     rng = random.Random(6)
     if os.environ.get("BENCH_REUSE") == "1" and Case.objects.count() >= total:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        _vacuum(connection)
         print(f"database: {connection.vendor}; reusing {Case.objects.count():,} cases")
     else:
         seconds = load_cases(total, rng)
