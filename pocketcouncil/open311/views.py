@@ -56,8 +56,10 @@ def open311_view(methods):
 
 
 def _param(request: HttpRequest, name: str) -> str:
-    source = request.POST if request.method == "POST" else request.GET
-    return (source.get(name) or "").strip()
+    """A parameter from the query string, or for a POST from the body first (some clients put
+    ``jurisdiction_id`` and ``api_key`` in the query string of a POST)."""
+    value = request.POST.get(name) if request.method == "POST" else None
+    return (value or request.GET.get(name) or "").strip()
 
 
 def _council(request: HttpRequest) -> Council:
@@ -142,7 +144,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
         "jurisdictions": [c.slug for c in Council.objects.only("slug").order_by("slug")],
     }
     if fmt == "xml":
-        data["jurisdictions"] = None  # not part of the XML schema; JSON clients may use it
+        del data["jurisdictions"]  # not part of the XML schema; JSON clients may use it
     return respond(fmt, data, root="discovery", item=None)
 
 

@@ -115,6 +115,7 @@ def test_discovery_in_both_formats(http_server):
     assert root.tag == "discovery"
     formats = [f.text for f in root.findall("endpoints/endpoint/formats/format")]
     assert formats == ["text/xml", "application/json"]
+    assert root.find("jurisdictions") is None
 
 
 def test_services_lists_what_the_council_takes_as_reports(http_server):
@@ -202,6 +203,15 @@ def test_post_makes_an_ordinary_case(http_server, key, point, fmt):
         assert found.json() == [{"service_request_id": reference, "token": token}]
     else:
         assert xml(found).find("request/service_request_id").text == reference
+
+
+def test_post_takes_key_and_jurisdiction_from_the_query_string_too(http_server, key, point):
+    data = report(point, key)
+    query = {"jurisdiction_id": data.pop("jurisdiction_id"), "api_key": data.pop("api_key")}
+    response = requests.post(
+        f"{http_server}/open311/v2/requests.json", params=query, data=data, timeout=10
+    )
+    assert response.status_code == 200, response.text
 
 
 def test_post_accepts_what_fixmystreet_sends(http_server, key, point):
