@@ -48,6 +48,7 @@ class TestPostcodePage:
         assert response.status_code == 200
         assert "Your next bin collections" in page
         assert "Today" in page and "Rubbish (general waste)" in page
+        assert page.count(">Today</dt>") == 1  # rubbish and food waste, one row for the day
         assert "Food waste" in page
         assert "Cowley Road closed for water main repairs (demo)" in page  # urgent, for the ward
         assert "Garden waste subscriptions are open (demo)" in page  # Oxford, everyone
