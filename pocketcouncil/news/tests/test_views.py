@@ -417,6 +417,25 @@ class TestStaffPages:
         round_.refresh_from_db()
         assert round_.frequency == "weekly" and round_.council == demo["oxford"]
 
+    @time_machine.travel(MONDAY, tick=False)
+    def test_move_a_collection_and_stop_showing_news(self, client, staff, demo):
+        sign_in_with_mfa(client, staff("council-admin", "oxford"))
+        round_ = iffley_round("food waste")
+        url = reverse("news:staff-round-change", args=["oxford", round_.pk])
+        wrong = client.post(url, {"scheduled_date": "2026-02-10", "reason": "Snow"})
+        assert "does not collect on 10 February 2026" in wrong.content.decode()
+        moved = client.post(
+            url, {"scheduled_date": "2026-02-09", "new_date": "2026-02-10", "reason": "Snow"}
+        )
+        assert moved.status_code == 302
+        detail = client.get(reverse("news:staff-round", args=["oxford", round_.pk]))
+        assert "Tuesday 10 February 2026" in detail.content.decode()
+        item = AnnouncementFactory(council=demo["oxford"], title="Old news")
+        client.post(reverse("news:staff-news-end", args=["oxford", item.pk]))
+        item.refresh_from_db()
+        assert item.ends_at is not None
+        assert client.get(reverse("news:detail", args=[item.pk])).status_code == 404
+
     def test_another_councils_round_is_404(self, client, staff):
         sign_in_with_mfa(client, staff("council-admin", "manchester"))
         oxford_round = iffley_round("rubbish")
