@@ -368,6 +368,8 @@ def fan_out_for_subject(
     if subject_kind not in SubjectKind.values:
         raise NotifyInputError(_("Unknown subject kind: %(k)s") % {"k": subject_kind})
     subject_key = str(subject_key)
+    if subject_kind == SubjectKind.AREA and subject_key.isdigit():
+        subject_key = f"ward:{subject_key}"  # a bare ward id means the same ward
     base = SubscriptionChannel.objects.filter(
         subscription__council=council, subscription__user__is_active=True
     ).exclude(subscription__user_id__in=list(exclude_user_ids))

@@ -321,3 +321,20 @@ def test_reserved_idempotency_keys_are_refused(council):
         status_changed(council, event_key="digest:1")
     with pytest.raises(NotifyInputError):
         status_changed(council, event_key="")
+
+
+def test_area_alert_accepts_a_bare_ward_id(council):
+    ward = UserFactory()
+    follow(ward, council, kind="area", key="ward:7", channels={"email": "instant"})
+    for key, event_key in [("7", "case:2:new"), ("", "case:3:new")]:
+        actions.fan_out_for_subject(
+            council=council,
+            subject_kind="area",
+            subject_key=key,
+            event="area_alert",
+            context={"title": "graffiti"},
+            idempotency_key=event_key,
+            point=(51.7, -1.2),
+        )
+    deliver_pending()
+    assert [m.to[0] for m in mail.outbox] == [ward.email]
