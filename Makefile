@@ -55,6 +55,7 @@ worker: migrate
 
 ## Install what tests need and run the whole suite. Exit code 5 (no tests ran) is a failure.
 test: install-test build/static/.built
+	@scripts/ensure_chromium.sh
 	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "ERROR: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status

@@ -1,0 +1,84 @@
+"""A resident on a phone finds the service from the front door and reports fly-tipping with a
+photo (and a pin on the map when JavaScript is on), with JavaScript on and off."""
+
+import re
+
+import pytest
+from PIL import Image
+
+pytestmark = pytest.mark.e2e
+
+
+def photo_file(tmp_path):
+    path = tmp_path / "fly-tipping.jpg"
+    Image.new("RGB", (120, 90), (90, 60, 30)).save(path, format="JPEG")
+    return str(path)
+
+
+def test_find_the_service_and_report_fly_tipping(visit, tmp_path):
+    page = visit.page
+    page.goto("/services/search")
+    visit.step("front door")
+    page.get_by_label("What do you need?").fill("rubbish dumped in the alley")
+    page.get_by_label(re.compile("Postcode")).fill("OX4 3BD")
+    page.get_by_role("button", name=re.compile("Search|Find")).first.click()
+    visit.step("search results")
+    page.locator("main a[href*='/councils/oxford/services/587/']").first.click()
+    assert "Report fly-tipping" in page.title()
+    visit.step("service page")
+    page.locator("#start").click()
+    visit.step("start")
+    page.get_by_role("button", name="Start now").click()
+    assert "Where is it?" in page.title()
+    visit.step("where")
+    if visit.javascript:
+        canvas = page.locator("#location-map")
+        canvas.wait_for(state="visible")
+        canvas.click(position={"x": 180, "y": 150})
+        assert page.locator("input[name=latitude]").input_value()
+    else:
+        assert not page.locator("#location-map").is_visible()
+        page.get_by_label("Postcode").fill("OX4 3BD")
+    page.get_by_label("Describe exactly where it is").fill("Alley behind 30 Cowley Road")
+    page.get_by_role("button", name="Continue").click()
+    if "Continue with a new report" in page.content():
+        visit.step("nearby reports")
+        page.get_by_role("button", name="Continue with a new report").click()
+    assert "Tell us about it" in page.title()
+    visit.step("details")
+    page.get_by_label("Mattress").check()
+    page.get_by_label("A car boot load").check()
+    page.get_by_label("Describe the problem").fill("A mattress and black bags by the garages.")
+    page.get_by_label(re.compile("Photos")).set_input_files(photo_file(tmp_path))
+    page.get_by_role("button", name="Continue").click()
+    assert "Check your report" in page.title()
+    assert "Reported by a resident" in page.content()
+    visit.step("check")
+    page.get_by_role("button", name="Send report").click()
+    assert "Report sent" in page.title()
+    reference = page.locator(".govuk-panel__body strong").inner_text()
+    assert re.fullmatch(r"[A-Z]{2,4}-\d\d-\d{6}", reference)
+    visit.step("sent")
+    page.get_by_role("link", name="See your report").click()
+    assert reference in page.content()
+    assert page.locator("img.pc-photo-thumb").count() == 1
+    visit.step("public report")
+
+
+def test_bad_postcode_gets_an_error_summary_that_links_to_the_field(visit):
+    page = visit.page
+    page.goto("/report/587/")
+    page.get_by_role("button", name="Start now").click()
+    page.get_by_label("Describe exactly where it is").fill("Somewhere")
+    if visit.javascript:
+        # Without a pin the typed postcode is used, as without JavaScript.
+        pass
+    page.get_by_label("Postcode").fill("NOT A POSTCODE")
+    page.get_by_role("button", name="Continue").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Enter a real postcode" in summary.inner_text()
+    assert page.title().startswith("Error:")
+    visit.step("error")
+    summary.get_by_role("link").first.click()
+    if visit.javascript:
+        assert page.evaluate("document.activeElement.id") == "id_postcode"
