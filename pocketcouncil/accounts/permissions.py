@@ -48,6 +48,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "engage.manage",
             "engage.moderate",
             "transparency.publish",
+            "transparency.import_spending",
+            "transparency.edit_budgets",
             "insight.view",
             "integrations.manage",
         }
@@ -64,6 +66,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "notify.edit_templates",
             "news.publish",
             "engage.manage",
+            "transparency.import_spending",
+            "transparency.edit_budgets",
             "insight.view",
         }
     ),
