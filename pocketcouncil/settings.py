@@ -308,9 +308,7 @@ CASES_PHOTO_MAX_BYTES = config.env_int(env, "CASES_PHOTO_MAX_BYTES", 10 * 1024 *
 CASES_MAP_TILES_URL = env.get(
     "CASES_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
-CASES_MAP_ATTRIBUTION = env.get(
-    "CASES_MAP_ATTRIBUTION", "© OpenStreetMap contributors"
-)
+CASES_MAP_ATTRIBUTION = env.get("CASES_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
 if CASES_MAP_TILES_URL:
     from urllib.parse import urlsplit as _urlsplit
 
