@@ -136,3 +136,20 @@ def test_guessing_references_reveals_nothing_about_private_cases(client, service
     assert hidden.status_code == missing.status_code == 404
     for name in ["reply", "reopen", "rate", "withdraw", "me-too"]:
         assert client.post(reverse(f"cases:{name}", args=[private.reference])).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["\x00", "' OR 1=1 --", "9" * 40])
+def test_public_report_filters_refuse_nonsense_quietly(client, value):
+    for name in ["cases:public-reports", "cases:public-reports-geojson"]:
+        response = client.get(
+            reverse(name),
+            {"council": value, "service": value, "ward": value, "status": value, "page": value},
+        )
+        assert response.status_code == 200
+
+
+def test_a_forged_council_on_the_start_form_is_ignored(client, resident):
+    client.force_login(resident("tom.evans"))
+    response = client.post(reverse("cases:report-start", args=[141]), {"council": "x\x00'"})
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200  # asks which council instead

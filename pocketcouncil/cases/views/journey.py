@@ -8,6 +8,7 @@ draft's id is also the submission key, so sending the last page twice makes one 
 from __future__ import annotations
 
 import io
+import re
 import secrets
 import time
 
@@ -104,7 +105,7 @@ def report_start(request, lgsl: int):
         draft_id = secrets.token_urlsafe(16)
         draft = {"lgsl": lgsl, "started": time.time(), "photos": []}
         council_slug = request.POST.get("council", "")
-        if council_slug:
+        if re.fullmatch(r"[-a-z0-9_]{1,60}", council_slug):
             draft["council"] = council_slug
         request.session[SESSION_KEY] = drafts
         _save(request, draft_id, draft)
@@ -116,7 +117,7 @@ def report_start(request, lgsl: int):
         {
             "service": service,
             "required_level": required_level(service),
-            "council_slug": request.GET.get("council", ""),
+            "council_slug": request.GET.get("council", "")[:60],
         },
     )
 

@@ -259,7 +259,9 @@ def public_reports(request):
 def public_reports_geojson(request):
     """The same public reports as GeoJSON for the map: no personal data, only what the public
     page shows."""
-    council = Council.objects.filter(slug=request.GET.get("council", "")).first()
+    council = Council.objects.filter(
+        slug=request.GET.get("council", "").replace("\x00", "")
+    ).first()
     status = request.GET.get("status", "open")
     cases = queries.public_cases(
         council=council,

@@ -84,7 +84,8 @@ def _filters(request) -> queries.QueueFilters:
         overdue=get.get("overdue") == "1",
         assigned_to_id=request.user.pk if get.get("mine") == "1" else None,
         team_id=_int(get.get("team")),
-        search=get.get("q", "")[:100],
+        # PostgreSQL cannot hold a NUL character in text; nobody means to search for one.
+        search=get.get("q", "").replace("\x00", "")[:100],
         sort=sort if sort in {"due", "newest", "oldest", "priority"} else "due",
     )
 
