@@ -73,3 +73,11 @@ def test_only_admins_of_that_council(client, demo):
     assert other.name not in client.get(url()).content.decode()
     other.refresh_from_db()
     assert other.revoked_at is None
+
+
+def test_integrations_page_has_a_plain_title_and_one_webhooks_section(client):
+    sign_in_with_mfa(client, staff("council-admin", "oxford"))
+    html = client.get(url()).content.decode()
+    title = html[html.index("<title>") : html.index("</title>")]
+    assert "<h2" not in title and "Integrations" in title
+    assert html.count('id="webhooks"') == 1
