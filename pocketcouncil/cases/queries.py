@@ -15,9 +15,9 @@ from pocketcouncil.accounts import permissions
 from pocketcouncil.cases import workflow
 from pocketcouncil.cases.models import PUBLIC_EVENT_KINDS, Case, CaseEvent
 from pocketcouncil.cases.workflow import OPEN_STATUSES, CaseStatus
+from pocketcouncil.councils import queries as councils_queries
 
 NEARBY_METRES = 150
-EARTH_RADIUS_M = 6_371_000
 
 
 def _base() -> QuerySet:
@@ -141,13 +141,6 @@ def _box(lat: float, lon: float, metres: float) -> tuple[float, float, float, fl
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
-
-
 def case_nearby_open(
     *, service, lat: float, lon: float, metres: float = NEARBY_METRES, limit: int = 5
 ) -> list[tuple[Case, int]]:
@@ -169,7 +162,7 @@ def case_nearby_open(
     )
     found = []
     for case in candidates:
-        d = distance_m(lat, lon, case.latitude, case.longitude)
+        d = councils_queries.distance_m(lat, lon, case.latitude, case.longitude)
         if d <= metres:
             found.append((case, round(d)))
     found.sort(key=lambda pair: pair[1])

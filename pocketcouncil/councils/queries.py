@@ -245,10 +245,11 @@ def distance_to_edge_m(*, council: Council, lon: float, lat: float) -> float | N
     shape = geo.prepared_geometry(area.geometry_key, lambda: _geometry_of(area))
     point = shapely.Point(lon, lat)
     nearest = shapely.ops.nearest_points(shape.boundary, point)[0]
-    return _metres(lat, lon, nearest.y, nearest.x)
+    return distance_m(lat, lon, nearest.y, nearest.x)
 
 
-def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two WGS84 points in metres (haversine)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2

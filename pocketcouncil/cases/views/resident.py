@@ -20,6 +20,7 @@ from pocketcouncil.cases.forms import EditForm, MessageForm, ReopenForm, Satisfa
 from pocketcouncil.cases.models import Case, CasePhoto
 from pocketcouncil.cases.queries import case_next_step as next_step
 from pocketcouncil.cases.views.journey import SENT_KEY
+from pocketcouncil.cases.views.params import query_id
 from pocketcouncil.councils.models import Area, AreaKind, Council
 from pocketcouncil.services.models import Service
 
@@ -231,8 +232,8 @@ def public_reports(request):
     status = request.GET.get("status", "open")
     if status not in {"open", "fixed", "all"}:
         status = "open"
-    service_id = _int(request.GET.get("service"))
-    ward_id = _int(request.GET.get("ward"))
+    service_id = query_id(request.GET.get("service"))
+    ward_id = query_id(request.GET.get("ward"))
     cases = queries.public_cases(
         council=council, service_id=service_id, status=status, ward_id=ward_id
     )
@@ -265,9 +266,9 @@ def public_reports_geojson(request):
     status = request.GET.get("status", "open")
     cases = queries.public_cases(
         council=council,
-        service_id=_int(request.GET.get("service")),
+        service_id=query_id(request.GET.get("service")),
         status=status if status in {"open", "fixed", "all"} else "open",
-        ward_id=_int(request.GET.get("ward")),
+        ward_id=query_id(request.GET.get("ward")),
     )
     features = [
         {
@@ -298,12 +299,3 @@ def map_settings(*, lat: float | None = None, lon: float | None = None) -> dict:
         "lat": lat if lat is not None else start_lat,
         "lon": lon if lon is not None else start_lon,
     }
-
-
-def _int(value) -> int | None:
-    """A database id from a query string, or None (never a number the database cannot hold)."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None

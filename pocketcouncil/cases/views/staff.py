@@ -30,6 +30,7 @@ from pocketcouncil.cases.forms import (
     StatusForm,
 )
 from pocketcouncil.cases.models import Case, Priority, ResponseTemplate
+from pocketcouncil.cases.views.params import query_id
 from pocketcouncil.cases.workflow import CaseStatus
 from pocketcouncil.councils.models import Area, AreaKind, Council, Team
 from pocketcouncil.services.models import Service
@@ -74,16 +75,17 @@ def _filters(request) -> queries.QueueFilters:
     if status not in {"open", "all", *CaseStatus.values}:
         status = "open"
     sort = get.get("sort", "due")
+    priority = query_id(get.get("priority"))
     return queries.QueueFilters(
         status=status,
-        service_id=_int(get.get("service")),
-        ward_id=_int(get.get("ward")),
-        priority=_int(get.get("priority"))
-        if _int(get.get("priority")) in Priority.values
+        service_id=query_id(get.get("service")),
+        ward_id=query_id(get.get("ward")),
+        priority=priority
+        if (priority := query_id(get.get("priority"))) in Priority.values
         else None,
         overdue=get.get("overdue") == "1",
         assigned_to_id=request.user.pk if get.get("mine") == "1" else None,
-        team_id=_int(get.get("team")),
+        team_id=query_id(get.get("team")),
         # PostgreSQL cannot hold a NUL character in text; nobody means to search for one.
         search=get.get("q", "").replace("\x00", "")[:100],
         sort=sort if sort in {"due", "newest", "oldest", "priority"} else "due",
@@ -134,7 +136,7 @@ def case_page(request, slug: str, reference: str):
     if not isinstance(case, Case):
         return case
     template_text = ""
-    template_id = _int(request.GET.get("template"))
+    template_id = query_id(request.GET.get("template"))
     if template_id:
         template = ResponseTemplate.objects.filter(council=council, pk=template_id).first()
         if template:
@@ -383,12 +385,3 @@ def _back(request, council: Council) -> str:
     query = request.POST.get("return_query", "")
     url = reverse("cases:staff-queue", args=[council.slug])
     return f"{url}?{query}" if query and "//" not in query else url
-
-
-def _int(value) -> int | None:
-    """A database id from a query string, or None (never a number the database cannot hold)."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
