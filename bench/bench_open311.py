@@ -6,8 +6,10 @@ body on the same server. Target (issue 7): ``GET requests`` at least half the ba
 requests per second.
 
 Needs ``BENCH_DATABASE_URL`` (PostgreSQL); uses its own scratch database
-``pocketcouncil_bench_open311`` (dropped and made again). gunicorn listens on 127.0.0.1 only and
-the load comes from threads in this process, for ``BENCH_SECONDS`` (default 10) per endpoint.
+``pocketcouncil_bench_open311`` (dropped and made again), or with
+``BENCH_OPEN311_REUSE_DB=name`` an existing database such as the one ``bench_cases.py`` fills.
+gunicorn listens on 127.0.0.1 only and the load comes from threads in this process, for
+``BENCH_SECONDS`` (default 10) per endpoint.
 """
 
 from __future__ import annotations
@@ -39,10 +41,16 @@ def setup() -> str:
     url = os.environ.get("BENCH_DATABASE_URL", "")
     if not url.startswith("postgres"):
         raise SystemExit("bench_open311 needs BENCH_DATABASE_URL=postgres://... (PostgreSQL)")
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-    database_url = f"{url.rsplit('/', 1)[0]}/{DB_NAME}"
+    reuse = os.environ.get("BENCH_OPEN311_REUSE_DB", "")
+    if reuse:
+        # A database an earlier run (or bench_cases.py, "pocketcouncil_bench") filled: only
+        # migrate it, and measure against the cases already there.
+        database_url = f"{url.rsplit('/', 1)[0]}/{reuse}"
+    else:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+            conn.execute(f"CREATE DATABASE {DB_NAME}")
+        database_url = f"{url.rsplit('/', 1)[0]}/{DB_NAME}"
     os.environ["DATABASE_URL"] = database_url
     os.environ["POCKETCOUNCIL_ENV"] = "test"
     os.environ["DJANGO_SETTINGS_MODULE"] = "pocketcouncil.test_settings"
@@ -177,7 +185,7 @@ def main() -> None:
     seconds = float(os.environ.get("BENCH_SECONDS", "10"))
     threads = int(os.environ.get("BENCH_THREADS", "8"))
     workers = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
-    took = load_cases(total)
+    took = 0.0 if os.environ.get("BENCH_OPEN311_REUSE_DB") else load_cases(total)
     print(f"database: {connection.vendor}; {Case.objects.count():,} cases ({took:.0f} s to load)")
     # The demo key, with a limit the benchmark cannot reach.
     ApiClient.objects.filter(is_demo=True).update(rate_limit_per_minute=10_000_000)

@@ -19,7 +19,8 @@ class Open311Config(AppConfig):
         # Webhooks hear about case events through the cases hook list (cases imports nothing
         # of open311), inside the action's transaction: the outbox row commits with the change.
         from pocketcouncil.cases import actions as case_actions
-        from pocketcouncil.open311 import webhooks
+        from pocketcouncil.open311 import outbound, webhooks
 
-        if webhooks.on_case_event not in case_actions.EVENT_HOOKS:
-            case_actions.EVENT_HOOKS.append(webhooks.on_case_event)
+        for hook in (webhooks.on_case_event, outbound.on_case_event):
+            if hook not in case_actions.EVENT_HOOKS:
+                case_actions.EVENT_HOOKS.append(hook)

@@ -15,5 +15,65 @@ MAX_UPDATES = 1000
 # POST requests.
 MAX_DESCRIPTION = 5000
 MAX_MEDIA_URLS = 5
+# POST requests: the longest Idempotency-Key header accepted.
+MAX_IDEMPOTENCY_KEY = 200
 # GET services: how long the list is kept in the shared cache.
 SERVICES_CACHE_SECONDS = 60
+
+
+# --- outbound Open311 and webhooks (read when used, so tests can change the settings) ---------
+
+
+def _setting(name: str, default):
+    """A Django setting, else the environment variable of the same name, else ``default``.
+    (Read from the environment here rather than in settings.py so the app's settings stay in
+    the app; docs/operating.md lists them.)"""
+    import os
+
+    value = getattr(settings, name, None)
+    if value is None:
+        value = os.environ.get(name, "").strip() or None
+    return default if value is None else value
+
+
+def allow_private_urls() -> bool:
+    """Whether webhook and back-office addresses may point at loopback or private networks.
+
+    Off in production (a council admin must not be able to make the server call its own
+    internal network: server-side request forgery); on in development and tests, where the
+    back office is another process on this machine. ``OPEN311_ALLOW_PRIVATE_URLS`` in the
+    settings or the environment overrides it (docs/operating.md)."""
+    value = _setting("OPEN311_ALLOW_PRIVATE_URLS", None)
+    if value is None:
+        return not getattr(settings, "PRODUCTION", True)
+    if isinstance(value, str):
+        return value.lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
+def outbound_max_attempts() -> int:
+    """Tries before a send to a back office is marked failed (staff can send it again)."""
+    return int(_setting("OPEN311_OUTBOUND_MAX_ATTEMPTS", 8))
+
+
+def outbound_timeout() -> float:
+    """Seconds to wait for a back office to connect and answer one request."""
+    return float(_setting("OPEN311_OUTBOUND_TIMEOUT_SECONDS", 10))
+
+
+def outbound_fetch_minutes() -> int:
+    """How often updates are fetched back from back offices (the scheduled task)."""
+    return int(_setting("OPEN311_OUTBOUND_FETCH_MINUTES", 5))
+
+
+def outbound_lease():
+    """How long a worker holds a send before another may take it over (longer than a send and
+    its lookup can take: two connects and answers)."""
+    from datetime import timedelta
+
+    return timedelta(seconds=float(_setting("OPEN311_OUTBOUND_LEASE_SECONDS", 120)))
+
+
+def outbound_retry_base_seconds() -> float:
+    """The first wait before a failed send is tried again; each wait doubles (with jitter)."""
+    return float(_setting("OPEN311_OUTBOUND_RETRY_BASE_SECONDS", 30))

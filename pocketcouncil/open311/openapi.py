@@ -223,7 +223,11 @@ UPDATE_FIELDS = {
         "jurisdiction_id": {"type": "string"},
         "api_key": {"type": "string"},
         "service_request_id": {"type": "string"},
-        "update_id": {"type": "string", "description": "The app's own id (accepted, not kept)."},
+        "update_id": {
+            "type": "string",
+            "description": "The app's own id (accepted, not kept: send it as the "
+            "Idempotency-Key header too to make retrying safe).",
+        },
         "updated_datetime": DATE,
         "status": {"type": "string", "description": "OPEN, CLOSED, FIXED, ... (recorded)."},
         "description": {"type": "string", "maxLength": conf.MAX_DESCRIPTION},
@@ -302,6 +306,19 @@ def contribution() -> dict:
                 "tags": TAG,
                 "summary": "Report a problem (makes a case; needs an api_key)",
                 "operationId": "open311_request_create",
+                "description": "Send an `Idempotency-Key` header to make retrying safe: a "
+                "repeated POST from the same API key with the same Idempotency-Key makes no "
+                "second case and answers with the first one's `service_request_id` and `token`.",
+                "parameters": [
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "required": False,
+                        "description": "Any text up to 200 printable characters, unique per "
+                        "request you mean to make (e.g. your own reference for it).",
+                        "schema": {"type": "string", "maxLength": 200},
+                    }
+                ],
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -350,8 +367,23 @@ def contribution() -> dict:
                 "tags": TAG,
                 "summary": "Send an update about a request (needs an api_key)",
                 "description": "From the reporter's verified email: their message on the "
-                "case. From anyone else: a note for council staff (not published).",
+                'case, or with status OPEN on a finished case their reopen ("it is not '
+                'fixed"; past the reopen period, a note for staff). From anyone else: a note '
+                "for council staff (not published). Send an `Idempotency-Key` header to make "
+                "retrying safe: a repeated POST from the same API key with the same key adds "
+                "nothing and answers with the first one's `update_id`.",
                 "operationId": "open311_update_create",
+                "parameters": [
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "required": False,
+                        "description": "Any text up to 200 printable characters, unique per "
+                        "update you mean to send (e.g. your own update_id). Used for another "
+                        "request it is refused (400).",
+                        "schema": {"type": "string", "maxLength": 200},
+                    }
+                ],
                 "requestBody": {
                     "required": True,
                     "content": {"application/x-www-form-urlencoded": {"schema": UPDATE_FIELDS}},

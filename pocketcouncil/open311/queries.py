@@ -8,6 +8,7 @@ request (a bulky waste booking, a benefits question) is invisible here, as on th
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import datetime
 
@@ -181,6 +182,26 @@ def new_token() -> str:
     return secrets.token_hex(16)
 
 
+def token_for_idempotency_key(*, client: ApiClient, key: str) -> str:
+    """The token of the request made by ``client`` with this ``Idempotency-Key``: derived from
+    both, so the same key from the same client always names the same request (the case's
+    ``submission_key`` is ``open311:<token>``, unique in the database), and two clients' keys
+    never collide."""
+    digest = hashlib.sha256(f"{client.pk}:{key}".encode()).hexdigest()
+    return "ik" + digest[:40]
+
+
+def update_for_idempotency_key(*, client: ApiClient, key: str):
+    """The timeline event an earlier ``POST servicerequestupdates`` by ``client`` with this
+    ``Idempotency-Key`` made, or None."""
+    from pocketcouncil.open311.models import InboundUpdateKey
+
+    row = (
+        InboundUpdateKey.objects.filter(client=client, key=key).select_related("case_event").first()
+    )
+    return row.case_event if row is not None else None
+
+
 def request_for_token(*, council: Council, token: str) -> Case | None:
     return (
         Case.objects.filter(council=council, submission_key=f"open311:{token}")
@@ -234,5 +255,108 @@ def delivery_get(*, council: Council, delivery_id: int):
     return (
         WebhookDelivery.objects.filter(council=council, pk=delivery_id)
         .select_related("council", "webhook")
+        .first()
+    )
+
+
+# --- outbound Open311 --------------------------------------------------------------------------
+
+
+def outbound_endpoint_list(*, council: Council):
+    from pocketcouncil.open311.models import OutboundEndpoint
+
+    return list(
+        OutboundEndpoint.objects.filter(council=council)
+        .select_related("service")
+        .order_by("name", "pk")
+    )
+
+
+def outbound_endpoint_get(*, council: Council, endpoint_id: int):
+    from pocketcouncil.open311.models import OutboundEndpoint
+
+    return (
+        OutboundEndpoint.objects.filter(council=council, pk=endpoint_id)
+        .select_related("council", "service")
+        .first()
+    )
+
+
+def outbound_send_list(*, council: Council, limit: int = 25):
+    """A council's sends to back offices that need attention (failed, or not sent yet), the
+    failed first, for the staff page."""
+    from django.db.models import Case as Choose
+    from django.db.models import IntegerField, Value, When
+
+    from pocketcouncil.open311.models import OutboundSend, SendState
+
+    return list(
+        OutboundSend.objects.filter(council=council)
+        .exclude(state=SendState.SENT)
+        .select_related("endpoint", "case")
+        .annotate(
+            failed_first=Choose(
+                When(state=SendState.FAILED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("failed_first", "-created_at", "-pk")[:limit]
+    )
+
+
+def outbound_update_list(*, council: Council, limit: int = 25):
+    """A council's residents' updates (reopens, messages) not yet passed on to back offices,
+    the failed first, then those held because their case could not be sent, for the staff
+    page."""
+    from django.db.models import Case as Choose
+    from django.db.models import IntegerField, Value, When
+
+    from pocketcouncil.open311.models import OutboundUpdateSend, SendState
+
+    return list(
+        OutboundUpdateSend.objects.filter(council=council)
+        .exclude(state=SendState.SENT)
+        .select_related("send__endpoint", "send__case", "case_event")
+        .annotate(
+            failed_first=Choose(
+                When(state=SendState.FAILED, then=Value(0)),
+                When(send__state=SendState.FAILED, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("failed_first", "-created_at", "-pk")[:limit]
+    )
+
+
+def outbound_update_get(*, council: Council, update_id: int):
+    from pocketcouncil.open311.models import OutboundUpdateSend
+
+    return (
+        OutboundUpdateSend.objects.filter(council=council, pk=update_id)
+        .select_related("council", "send__endpoint", "send__case")
+        .first()
+    )
+
+
+def outbound_send_get(*, council: Council, send_id: int):
+    from pocketcouncil.open311.models import OutboundSend
+
+    return (
+        OutboundSend.objects.filter(council=council, pk=send_id)
+        .select_related("council", "endpoint", "case")
+        .first()
+    )
+
+
+def outbound_send_for_case(*, case):
+    """Where a case was sent (its ``OutboundSend`` with its back office), or None. For the
+    staff case page: the case must be of the council the page is for."""
+    from pocketcouncil.open311.models import OutboundSend
+
+    return (
+        OutboundSend.objects.filter(case_id=case.pk, council_id=case.council_id)
+        .select_related("endpoint")
         .first()
     )

@@ -12,7 +12,7 @@ from pocketcouncil.accounts import permissions
 from pocketcouncil.accounts.permissions import staff_required
 from pocketcouncil.councils.models import Council
 from pocketcouncil.open311 import actions, queries
-from pocketcouncil.open311.forms import ApiClientForm, WebhookForm
+from pocketcouncil.open311.forms import ApiClientForm, OutboundEndpointForm, WebhookForm
 from pocketcouncil.open311.models import ApiClient
 
 
@@ -39,6 +39,9 @@ def _page(request, council, form=None, new_key=None, hook_form=None, new_hook=No
             "clients": queries.api_client_list(council=council),
             "webhooks": queries.webhook_list(council=council),
             "deliveries": queries.delivery_list(council=council),
+            "endpoints": queries.outbound_endpoint_list(council=council),
+            "sends": queries.outbound_send_list(council=council),
+            "update_sends": queries.outbound_update_list(council=council),
             "new_key": new_key,
             "new_hook": new_hook,
             "endpoint": request.build_absolute_uri("/open311/v2/"),
@@ -115,4 +118,150 @@ def client_revoke(request, slug: str, client_id: int):
         raise Http404
     actions.api_client_revoke(client=client, actor=request.user)
     messages.success(request, _("The key for %(name)s no longer works.") % {"name": client.name})
+    return redirect("open311:staff-integrations", slug=council.slug)
+
+
+def _webhook(council, webhook_id: int):
+    hook = next((h for h in queries.webhook_list(council=council) if h.pk == webhook_id), None)
+    if hook is None:
+        raise Http404
+    return hook
+
+
+@require_POST
+@staff_required
+def webhook_switch(request, slug: str, webhook_id: int):
+    council = _council(request, slug)
+    hook = _webhook(council, webhook_id)
+    enabled = request.POST.get("enabled") == "1"
+    actions.webhook_enable(webhook=hook, actor=request.user, enabled=enabled)
+    if enabled:
+        messages.success(request, _("Events are sent to %(url)s again.") % {"url": hook.url})
+    else:
+        messages.success(
+            request,
+            _("Events are no longer sent to %(url)s. Deliveries waiting are kept.")
+            % {"url": hook.url},
+        )
+    return redirect("open311:staff-integrations", slug=council.slug)
+
+
+@staff_required
+def webhook_delete(request, slug: str, webhook_id: int):
+    """GET asks "are you sure?" (works without JavaScript); POST deletes."""
+    council = _council(request, slug)
+    hook = _webhook(council, webhook_id)
+    if request.method == "POST":
+        actions.webhook_delete(webhook=hook, actor=request.user)
+        messages.success(request, _("The webhook for %(url)s is deleted.") % {"url": hook.url})
+        return redirect("open311:staff-integrations", slug=council.slug)
+    return render(
+        request,
+        "open311/staff_webhook_delete.html",
+        {"council": council, "page_council": council, "hook": hook},
+    )
+
+
+def _services(council):
+    from pocketcouncil.services import queries as services_queries
+
+    return services_queries.service_list_for_council(council=council)
+
+
+@staff_required
+def endpoint_edit(request, slug: str, endpoint_id: int | None = None):
+    """Add a back office for a service (``endpoint_id`` None) or change one."""
+    council = _council(request, slug)
+    endpoint = None
+    if endpoint_id is not None:
+        endpoint = queries.outbound_endpoint_get(council=council, endpoint_id=endpoint_id)
+        if endpoint is None:
+            raise Http404
+    services = _services(council)
+    initial = {"is_enabled": True}
+    if endpoint is not None:
+        initial = {
+            "service": endpoint.service_id,
+            "name": endpoint.name,
+            "base_url": endpoint.base_url,
+            "jurisdiction_id": endpoint.jurisdiction_id,
+            "service_code": endpoint.service_code,
+            "is_enabled": endpoint.is_enabled,
+        }
+    status = 200
+    if request.method == "POST":
+        form = OutboundEndpointForm(request.POST, services=services, editing=endpoint is not None)
+        if form.is_valid():
+            data = form.cleaned_data
+            service = next((s for s in services if s.pk == data["service"]), None)
+            try:
+                saved = actions.outbound_endpoint_save(
+                    council=council,
+                    actor=request.user,
+                    service=service,
+                    name=data["name"],
+                    base_url=data["base_url"],
+                    jurisdiction_id=data["jurisdiction_id"],
+                    service_code=data["service_code"],
+                    api_key=data["api_key"],
+                    is_enabled=data["is_enabled"],
+                    endpoint=endpoint,
+                )
+            except actions.ApiClientInputError as problem:
+                field = problem.field if problem.field in form.fields else None
+                form.add_error(field, problem.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is switched on: new cases for “%(service)s” are sent to it.")
+                    % {"service": saved.service.name, "name": saved.name}
+                    if saved.is_enabled
+                    else _("%(name)s is saved, and switched off: nothing is sent to it.")
+                    % {"name": saved.name},
+                )
+                return redirect("open311:staff-integrations", slug=council.slug)
+        status = 400
+    else:
+        form = OutboundEndpointForm(
+            initial=initial, services=services, editing=endpoint is not None
+        )
+    response = render(
+        request,
+        "open311/staff_endpoint.html",
+        {"council": council, "page_council": council, "form": form, "endpoint": endpoint},
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@staff_required
+def send_retry(request, slug: str, send_id: int):
+    council = _council(request, slug)
+    send = queries.outbound_send_get(council=council, send_id=send_id)
+    if send is None:
+        raise Http404
+    actions.outbound_send_retry(send=send, actor=request.user)
+    messages.success(
+        request,
+        _("%(reference)s will be sent to %(name)s again in a moment.")
+        % {"reference": send.case.reference, "name": send.endpoint.name},
+    )
+    return redirect("open311:staff-integrations", slug=council.slug)
+
+
+@require_POST
+@staff_required
+def update_retry(request, slug: str, update_id: int):
+    council = _council(request, slug)
+    update = queries.outbound_update_get(council=council, update_id=update_id)
+    if update is None:
+        raise Http404
+    actions.outbound_update_retry(update=update, actor=request.user)
+    messages.success(
+        request,
+        _("The update on %(reference)s will be sent to %(name)s again in a moment.")
+        % {"reference": update.send.case.reference, "name": update.send.endpoint.name},
+    )
     return redirect("open311:staff-integrations", slug=council.slug)

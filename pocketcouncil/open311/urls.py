@@ -29,6 +29,36 @@ staff_patterns = [
         staff_views.delivery_replay,
         name="staff-replay",
     ),
+    path(
+        "staff/<slug:slug>/integrations/webhooks/<int:webhook_id>/switch/",
+        staff_views.webhook_switch,
+        name="staff-webhook-switch",
+    ),
+    path(
+        "staff/<slug:slug>/integrations/webhooks/<int:webhook_id>/delete/",
+        staff_views.webhook_delete,
+        name="staff-webhook-delete",
+    ),
+    path(
+        "staff/<slug:slug>/integrations/back-offices/new/",
+        staff_views.endpoint_edit,
+        name="staff-endpoint-add",
+    ),
+    path(
+        "staff/<slug:slug>/integrations/back-offices/<int:endpoint_id>/",
+        staff_views.endpoint_edit,
+        name="staff-endpoint",
+    ),
+    path(
+        "staff/<slug:slug>/integrations/sends/<int:send_id>/retry/",
+        staff_views.send_retry,
+        name="staff-send-retry",
+    ),
+    path(
+        "staff/<slug:slug>/integrations/updates/<int:update_id>/retry/",
+        staff_views.update_retry,
+        name="staff-update-retry",
+    ),
 ]
 
 urlpatterns = [

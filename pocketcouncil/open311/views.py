@@ -59,7 +59,8 @@ def _param(request: HttpRequest, name: str) -> str:
     """A parameter from the query string, or for a POST from the body first (some clients put
     ``jurisdiction_id`` and ``api_key`` in the query string of a POST)."""
     value = request.POST.get(name) if request.method == "POST" else None
-    return (value or request.GET.get(name) or "").strip()
+    # PostgreSQL cannot hold a NUL character in text (a 500 there); nobody means to send one.
+    return (value or request.GET.get(name) or "").replace("\x00", "").strip()
 
 
 def _council(request: HttpRequest) -> Council:
@@ -356,6 +357,20 @@ _FIELD_PARAMS = {
 }
 
 
+def _idempotent_token(request: HttpRequest, client) -> str | None:
+    """The token for a POST with an ``Idempotency-Key`` header: the same for the same key from
+    the same API client, so a retried POST finds the request the first one made (and answers
+    with its id and token) instead of making a second case."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return None
+    if len(key) > conf.MAX_IDEMPOTENCY_KEY or not key.isprintable():
+        raise Open311Error(
+            400, f"Idempotency-Key: at most {conf.MAX_IDEMPOTENCY_KEY} printable characters."
+        )
+    return queries.token_for_idempotency_key(client=client, key=key)
+
+
 def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     council = _council(request)
     client = _client(request, council)
@@ -407,7 +422,7 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     except case_photos.PhotoInvalidError as problem:
         raise Open311Error(400, f"media: {problem}") from None
     name = " ".join(filter(None, [_param(request, "first_name"), _param(request, "last_name")]))
-    token = queries.new_token()
+    token = _idempotent_token(request, client) or queries.new_token()
     try:
         case = actions.request_create(
             client=client,
@@ -518,6 +533,11 @@ def _update_create(request: HttpRequest, fmt: str) -> HttpResponse:
         except ValidationError:
             raise Open311Error(400, "email: not an email address.") from None
     name = " ".join(filter(None, [_param(request, "first_name"), _param(request, "last_name")]))
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > conf.MAX_IDEMPOTENCY_KEY or not key.isprintable():
+        raise Open311Error(
+            400, f"Idempotency-Key: at most {conf.MAX_IDEMPOTENCY_KEY} printable characters."
+        )
     try:
         event = actions.request_update_add(
             client=client,
@@ -526,8 +546,10 @@ def _update_create(request: HttpRequest, fmt: str) -> HttpResponse:
             email=email,
             name=name[:200],
             status=status,
+            idempotency_key=key,
         )
     except CaseInputError as problem:
-        raise Open311Error(400, f"description: {problem.message}") from None
+        where = problem.field if problem.field == "Idempotency-Key" else "description"
+        raise Open311Error(400, f"{where}: {problem.message}") from None
     data = [{"update_id": str(event.pk)}]
     return respond(fmt, data, root="service_request_updates", item="request_update")

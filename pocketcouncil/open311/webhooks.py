@@ -25,6 +25,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from pocketcouncil.open311 import urlguard
 from pocketcouncil.open311.models import (
     DeliveryState,
     Webhook,
@@ -125,7 +126,11 @@ def _claim(now) -> list[WebhookDelivery]:
     with transaction.atomic():
         due = list(
             WebhookDelivery.objects.select_for_update(skip_locked=True)
-            .filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
+            .filter(
+                state=DeliveryState.PENDING,
+                next_attempt_at__lte=now,
+                webhook__disabled_at__isnull=True,  # held while the webhook is switched off
+            )
             .exclude(lease_until__gt=now)
             .order_by("next_attempt_at", "pk")[:BATCH]
         )
@@ -134,6 +139,10 @@ def _claim(now) -> list[WebhookDelivery]:
 
 
 def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+    try:
+        urlguard.check(delivery.webhook.url)  # again now: a name can resolve elsewhere later
+    except urlguard.UnsafeUrlError as problem:
+        return None, str(problem)[:500]
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = int(time.time())
     request = urllib.request.Request(  # noqa: S310 (http(s) only: URLField)
@@ -201,7 +210,9 @@ def deliver_due(*, time_limit: float = 60) -> Report:
 
 def next_due_at():
     row = (
-        WebhookDelivery.objects.filter(state=DeliveryState.PENDING)
+        WebhookDelivery.objects.filter(
+            state=DeliveryState.PENDING, webhook__disabled_at__isnull=True
+        )
         .order_by("next_attempt_at")
         .values_list("next_attempt_at", flat=True)
         .first()

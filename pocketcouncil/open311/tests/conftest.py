@@ -55,3 +55,46 @@ def http_server(db, settings):
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
         connection.dec_thread_sharing()
+
+
+# --- the outbound client's tests ---------------------------------------------------------------
+
+
+@pytest.fixture
+def point():
+    """A place in Oxford (OX4 3BD) as (longitude, latitude)."""
+    from pocketcouncil.councils import queries as councils_queries
+
+    place = councils_queries.postcode_get("OX4 3BD")
+    return place.longitude, place.latitude
+
+
+@pytest.fixture
+def back_office(monkeypatch):
+    """A fake back office in place of the outbound client's HTTP transport."""
+    from pocketcouncil.open311 import outbound
+    from pocketcouncil.open311.tests.backoffice import FakeBackOffice
+
+    fake = FakeBackOffice()
+    monkeypatch.setattr(outbound, "transport", fake)
+    return fake
+
+
+@pytest.fixture
+def endpoint(demo):
+    """Oxford's fly-tipping reports go to a back office at ``backoffice.BASE``."""
+    from pocketcouncil.accounts.models import User
+    from pocketcouncil.open311 import actions
+    from pocketcouncil.open311.tests.backoffice import BASE, FLY_TIPPING
+    from pocketcouncil.services.models import Service
+
+    return actions.outbound_endpoint_save(
+        council=demo["oxford"],
+        actor=User.objects.get(email="council-admin.oxford@demo.pocketcouncil.example"),
+        service=Service.objects.get(lgsl=FLY_TIPPING),
+        name="Street scene works system",
+        base_url=BASE,
+        jurisdiction_id="oxon-streets",
+        service_code="FLY-01",
+        api_key="secret-back-office-key",
+    )

@@ -566,3 +566,82 @@ def test_an_api_client_may_only_add_notes_in_its_own_council(demo, point):
     assert not permissions.has_perm(client, "cases.note", demo["manchester"])
     client.revoked_at = timezone.now()
     assert not permissions.has_perm(client, "cases.note", case)
+
+
+def test_a_repeated_update_post_with_the_same_idempotency_key_adds_one_update(
+    http_server, key, point, demo
+):
+    case = make_case(point)
+    other = make_case(point, description="Another pile")
+    url = f"{http_server}/open311/v2/servicerequestupdates.json"
+    data = {
+        "jurisdiction_id": "oxford",
+        "api_key": key,
+        "service_request_id": case.reference,
+        "status": "OPEN",
+        "description": "It is not fixed",
+        "update_id": "OXF-26-000001-u7@elsewhere.example",
+    }
+    headers = {"Idempotency-Key": data["update_id"]}
+    first = requests.post(url, data=data, headers=headers, timeout=10)
+    again = requests.post(url, data=data, headers=headers, timeout=10)
+    assert first.status_code == again.status_code == 200, again.text
+    assert first.json() == again.json()
+    assert case.events.filter(note__contains="It is not fixed").count() == 1
+    # Without the key, or with another, it is another update.
+    assert requests.post(url, data=data, timeout=10).status_code == 200
+    assert case.events.filter(note__contains="It is not fixed").count() == 2
+    # The same key from another API client is that client's own.
+    ApiClientFactory(council=demo["oxford"], raw_key="second-key", rate_limit_per_minute=1000)
+    theirs = requests.post(url, data={**data, "api_key": "second-key"}, headers=headers, timeout=10)
+    assert theirs.json() != first.json()
+    # The same key for another request is refused, not answered with the first one's update.
+    clash = requests.post(
+        url, data={**data, "service_request_id": other.reference}, headers=headers, timeout=10
+    )
+    assert clash.status_code == 400
+    assert clash.json()[0]["description"].startswith("Idempotency-Key:")
+    assert not other.events.filter(note__contains="It is not fixed").exists()
+
+
+def test_post_update_open_from_the_reporter_on_a_finished_case_reopens_it(
+    http_server, key, point, demo, settings
+):
+    reporter = User.objects.create_user(email="reporter@example.com", password=None)
+    EmailAddress.objects.create(user=reporter, email="reporter@example.com", verified=True)
+    lon, lat = point
+    case = case_actions.case_create(
+        service=Service.objects.get(lgsl=FLY_TIPPING),
+        description="Sofa",
+        actor=reporter,
+        resident=reporter,
+        lon=lon,
+        lat=lat,
+        attributes={"where": "Alley", "size": "a_single_item"},
+    )
+    case_actions.case_transition(case=case, to="resolved", actor=staff_of(demo["oxford"]))
+    data = {
+        "jurisdiction_id": "oxford",
+        "api_key": key,
+        "service_request_id": case.reference,
+        "status": "OPEN",
+        "description": "It is not fixed: the sofa is back",
+        "email": "reporter@example.com",
+    }
+    url = f"{http_server}/open311/v2/servicerequestupdates.json"
+    response = requests.post(url, data=data, timeout=10)
+    assert response.status_code == 200, response.text
+    event = case.events.get(pk=int(response.json()[0]["update_id"]))
+    assert (event.kind, event.note) == ("reopened", "It is not fixed: the sofa is back")
+    case.refresh_from_db()
+    assert (case.status, case.reopened_count) == ("in_progress", 1)
+    # Past the reopen period their words still reach staff, as a note.
+    case_actions.case_transition(case=case, to="resolved", actor=staff_of(demo["oxford"]))
+    settings.CASES_REOPEN_DAYS = 1
+    Case.objects.filter(pk=case.pk).update(finished_at=timezone.now() - timedelta(days=2))
+    response = requests.post(url, data=data, timeout=10)
+    assert response.status_code == 200, response.text
+    event = case.events.get(pk=int(response.json()[0]["update_id"]))
+    assert event.kind == "internal_note" and "the sofa is back" in event.note
+    case.refresh_from_db()
+    assert case.status == "resolved"

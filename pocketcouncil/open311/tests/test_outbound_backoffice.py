@@ -1,0 +1,312 @@
+"""The outbound client against a real back office: a second instance of this project (its own
+SQLite file, migrated and demo-loaded, served by gunicorn on a free loopback port), reached over
+HTTP with the demo key. Mid-run our worker dies after the back office accepted a case, and the
+back office is killed with SIGKILL; sends are retried, not lost; after a restart everything is
+drained, and every case exists exactly once at the back office with its id held here. Then a
+resident reopens a case and our worker dies right after POSTing it: the reopen still arrives
+once (the back office honours the ``Idempotency-Key``).
+
+Slow (a second project to migrate and start): about 30 seconds. Part of ``make test``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from datetime import UTC, timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from pocketcouncil.accounts.models import User
+from pocketcouncil.cases import actions as case_actions
+from pocketcouncil.cases.models import Case, CaseEvent, EventKind
+from pocketcouncil.open311 import actions, outbound
+from pocketcouncil.open311.models import OutboundSend, OutboundUpdateSend, SendState
+from pocketcouncil.open311.tests.backoffice import FLY_TIPPING, make_case
+from pocketcouncil.services.models import Service
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[3]
+CASES = 8
+RESIDENT = "tom.evans@demo.pocketcouncil.example"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class BackOffice:
+    """A second Pocket Council serving Open311 on ``url``; ``kill`` is SIGKILL, ``start`` starts
+    it again on the same port and database."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+            "POCKETCOUNCIL_ENV": "development",
+            "DEBUG": "false",
+            "DJANGO_SETTINGS_MODULE": "pocketcouncil.settings",
+            "DATABASE_URL": f"sqlite:///{folder}/backoffice.sqlite3",
+            "POCKETCOUNCIL_VAR_DIR": str(folder),
+            "MEDIA_ROOT": str(folder / "media"),
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(folder / "mail"),
+            "TASKS_RUN_IMMEDIATELY": "true",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "POCKETCOUNCIL_SITE_URL": self.url,
+        }
+        self.process: subprocess.Popen | None = None
+        self.log = folder / "server.log"
+
+    def manage(self, *command: str) -> str:
+        done = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+            [sys.executable, str(ROOT / "manage.py"), *command],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        return done.stdout
+
+    def prepare(self) -> None:
+        # One process for the three commands: each start of Django costs seconds here.
+        self.manage(
+            "shell",
+            "-c",
+            "from django.core.management import call_command;"
+            "call_command('migrate', interactive=False, verbosity=0);"
+            "call_command('createcachetable');"
+            "call_command('load_demo')",
+        )
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "pocketcouncil.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the master and its worker
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as answer:  # noqa: S310
+                    if answer.status == 200:
+                        return
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.process.kill()
+                    log = self.log.read_text()
+                    raise RuntimeError("The back office did not start:\n" + log) from None
+                time.sleep(0.2)
+
+    def kill(self) -> None:
+        """SIGKILL to gunicorn's master and worker: no clean shutdown, whatever it was doing
+        is cut off."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def get(self, path: str, **params) -> list:
+        query = urllib.parse.urlencode({"jurisdiction_id": "oxford", **params})
+        url = f"{self.url}/open311/v2/{path}?{query}"
+        with urllib.request.urlopen(url, timeout=10) as answer:  # noqa: S310
+            return json.loads(answer.read())
+
+
+@pytest.fixture
+def remote(tmp_path):
+    office = BackOffice(tmp_path)
+    office.prepare()
+    office.start()
+    yield office
+    if office.process and office.process.poll() is None:
+        os.killpg(office.process.pid, signal.SIGTERM)
+        office.process.wait(timeout=10)
+
+
+class WorkerDied(BaseException):
+    """Our worker process dying: nothing after it runs (not an ``Exception`` anyone catches)."""
+
+
+class Scripted:
+    """The real transport, with things happening around given POSTs."""
+
+    def __init__(self, around_post):
+        self.real = outbound.UrllibTransport()
+        self.posts = 0
+        self.around_post = around_post
+
+    def request(self, method, url, **kwargs):
+        if method != "POST":
+            return self.real.request(method, url, **kwargs)
+        self.posts += 1
+        return self.around_post(self.posts, lambda: self.real.request(method, url, **kwargs))
+
+
+def states() -> dict[str, int]:
+    found: dict[str, int] = {}
+    for state in OutboundSend.objects.values_list("state", flat=True):
+        found[state] = found.get(state, 0) + 1
+    return found
+
+
+def test_a_killed_back_office_loses_and_duplicates_nothing(remote, demo, point, settings):
+    settings.OPEN311_OUTBOUND_RETRY_BASE_SECONDS = 0.2
+    settings.OPEN311_OUTBOUND_LEASE_SECONDS = 2
+    settings.OPEN311_OUTBOUND_TIMEOUT_SECONDS = 5
+    settings.OPEN311_OUTBOUND_MAX_ATTEMPTS = 20
+    actions.outbound_endpoint_save(
+        council=demo["oxford"],
+        actor=None,
+        service=Service.objects.get(lgsl=FLY_TIPPING),
+        name="Oxford back office",
+        base_url=f"{remote.url}/open311/v2/",
+        jurisdiction_id="oxford",
+        service_code=str(FLY_TIPPING),
+        api_key="demo-open311-key",
+    )
+    started = timezone.now()
+    cases = [make_case(point, description=f"Fly-tipping number {n}") for n in range(CASES)]
+    assert states() == {"pending": CASES}
+
+    # 1. A worker sends two cases; on the third, the back office accepts it and then the worker
+    #    dies before it can store the id.
+    def die_after_third(number, send):
+        answer = send()
+        if number == 3:
+            raise WorkerDied
+        return answer
+
+    with pytest.raises(WorkerDied):
+        outbound.send_due(transport=Scripted(die_after_third))
+    # It had claimed every due case (one batch): all but the two it stored are left "sending".
+    assert states() == {"sent": 2, "sending": CASES - 2}
+    orphan = OutboundSend.objects.get(case=cases[2])
+    assert orphan.state == SendState.SENDING
+
+    # 2. Its leases run out and another worker goes on. It looks each case up first: the third
+    #    is found at the back office and adopted. After one more case is sent, the back office
+    #    is killed (SIGKILL) just before the next POST.
+    time.sleep(2.2)
+
+    def kill_before_second(number, send):
+        if number == 2:
+            remote.kill()
+        return send()
+
+    report = outbound.send_due(transport=Scripted(kill_before_second))
+    assert (report.adopted, report.sent, report.retried, report.failed) == (1, 1, CASES - 4, 0)
+    assert states() == {"sent": 4, "pending": CASES - 4}
+    waiting = OutboundSend.objects.filter(state=SendState.PENDING)
+    # Each kept with its network error (refused, or reset when the kill cut a connection).
+    assert all(
+        s.attempts == 1 and s.last_status_code is None and "[Errno" in s.last_error for s in waiting
+    ), [(s.attempts, s.last_error) for s in waiting]
+    orphan.refresh_from_db()
+    assert (orphan.adopted, orphan.state) == (True, SendState.SENT)
+
+    # 3. While it is down, retries keep failing and keep the cases (nothing is given up).
+    time.sleep(0.5)
+    assert outbound.send_due().failed == 0
+    assert states() == {"sent": 4, "pending": CASES - 4}
+
+    # 4. The back office comes back; the lease of the dead worker's send runs out; drain.
+    remote.start()
+    deadline = time.monotonic() + 30
+    while OutboundSend.objects.exclude(state=SendState.SENT).exists():
+        assert time.monotonic() < deadline, states()
+        time.sleep(0.3)
+        outbound.send_due()
+    assert states() == {"sent": CASES}
+
+    # Every case exists exactly once at the back office, under the id we hold.
+    remote_rows = remote.get(
+        "requests.json",
+        service_code=FLY_TIPPING,
+        start_date=(started - timedelta(minutes=1)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        page_size=200,
+    )
+    for case in cases:
+        send = OutboundSend.objects.get(case=case)
+        marker = outbound.reference_line(case)
+        matches = [r for r in remote_rows if marker in (r["description"] or "")]
+        assert len(matches) == 1, (case.reference, matches)
+        assert matches[0]["service_request_id"] == send.service_request_id
+
+    # 5. A resident reopens a sent case. Our worker POSTs the update and dies before storing
+    #    the answer; the next one finds it not listed (the back office keeps it as a note for
+    #    its staff) and POSTs again with the same Idempotency-Key: one update arrives.
+    reopened = cases[1]
+    Case.objects.filter(pk=reopened.pk).update(resident=User.objects.get(email=RESIDENT))
+    reopened.refresh_from_db()
+    officer = User.objects.get(email="case-officer.oxford@demo.pocketcouncil.example")
+    case_actions.case_transition(case=reopened, to="resolved", actor=officer)
+    case_actions.case_reopen(case=reopened, actor=reopened.resident, reason="Bags are back")
+
+    def die_after_post(number, send):
+        send()
+        raise WorkerDied
+
+    with pytest.raises(WorkerDied):
+        outbound.send_due(transport=Scripted(die_after_post))
+    OutboundUpdateSend.objects.update(lease_until=timezone.now() - timedelta(seconds=1))
+    assert outbound.send_due().updates_sent == 1
+    update = OutboundUpdateSend.objects.get()
+    assert (update.state, update.attempts) == ("sent", 1)
+
+    # 6. The back office works a case; its update is fetched into our timeline, once.
+    first = OutboundSend.objects.get(case=cases[0])
+    there = OutboundSend.objects.get(case=reopened).service_request_id
+    counted = remote.manage(
+        "shell",
+        "-c",
+        "from pocketcouncil.cases.models import Case;"
+        "from pocketcouncil.accounts.models import User;"
+        "from pocketcouncil.cases import actions;"
+        f"case = Case.objects.get(reference='{first.service_request_id}');"
+        "officer = User.objects.get(email='case-officer.oxford@demo.pocketcouncil.example');"
+        "actions.case_transition(case=case, to='in_progress', actor=officer,"
+        " public_note='Crew booked for Tuesday');"
+        f"events = Case.objects.get(reference='{there}').events;"
+        "print([e.pk for e in events.filter(note__contains='Bags are back')])",
+    )
+    # The reopen arrived once, and we hold the id the back office gave it.
+    assert counted.strip().splitlines()[-1] == f"[{update.external_update_id}]"
+    assert outbound.fetch_updates().added == 1
+    assert outbound.fetch_updates().added == 0
+    notes = list(
+        CaseEvent.objects.filter(case=cases[0], kind=EventKind.PUBLIC_UPDATE).values_list(
+            "note", flat=True
+        )
+    )
+    assert notes == ["Oxford back office says: in progress.\nCrew booked for Tuesday"]
+    assert OutboundSend.objects.get(pk=first.pk).updates_fetched_at <= timezone.now()
