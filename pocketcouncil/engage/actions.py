@@ -7,7 +7,9 @@ Residents' actions check ``rules.decide`` (phase, level, area, block); staff act
 from __future__ import annotations
 
 import hashlib
+import secrets
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,8 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pocketcouncil.accounts import permissions
-from pocketcouncil.engage import moderation, rules
+from pocketcouncil.accounts import queries as accounts
+from pocketcouncil.engage import moderation, rules, surveys
 from pocketcouncil.engage.models import (
+    FILE_TYPES,
+    KINDS_WITH_OPTIONS,
     AbuseReport,
     Action,
     Ballot,
@@ -40,9 +45,15 @@ from pocketcouncil.engage.models import (
     Poll,
     PollOption,
     PollVote,
+    QuestionKind,
     Response,
     Statement,
     StatementVote,
+    Survey,
+    SurveyFile,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyResponseState,
 )
 from pocketcouncil.notify import actions as notify
 
@@ -70,6 +81,18 @@ class BallotInvalidError(EngageError):
 
 class RateLimitedError(EngageError):
     pass
+
+
+class SurveyLockedError(EngageError):
+    """The questions cannot change: the survey is open, or answers have been sent."""
+
+
+class SurveyAnswerError(EngageError):
+    """An answer that cannot be saved or sent; ``question`` is the one to go back to."""
+
+    def __init__(self, message: str, *, question: SurveyQuestion | None = None):
+        super().__init__(message)
+        self.question = question
 
 
 def _require_allowed(actor, engagement: Engagement, action: str) -> None:
@@ -126,6 +149,69 @@ def engagement_create(
         budget_min_spend_pence=budget_min_spend_pence,
         budget_max_choices=budget_max_choices,
     )
+    engagement.full_clean(exclude=["areas"])
+    engagement.save()
+    engagement.areas.set(areas)
+    return engagement
+
+
+BUDGET_FIELDS = (
+    "budget_total_pence",
+    "budget_rule",
+    "budget_min_spend_pence",
+    "budget_max_choices",
+)
+
+
+@transaction.atomic
+def engagement_update(
+    *,
+    engagement: Engagement,
+    actor,
+    title: str,
+    purpose: str,
+    decision: str,
+    topic: str,
+    moderation: str,
+    areas=(),
+    support_threshold: int = 0,
+    budget_total_pence: int = 0,
+    budget_rule: str = "",
+    budget_min_spend_pence: int = 0,
+    budget_max_choices: int = 0,
+) -> Engagement:
+    """Change an engagement's description and settings (not its short name: its web address
+    may be on posters). The budget rules cannot change once anyone has voted in it."""
+    permissions.require(actor, "engage.manage", engagement)
+    if any(area.council_id != engagement.council_id for area in areas):
+        raise EngageError(_("Choose areas this council serves."))
+    if budget_min_spend_pence > budget_total_pence:
+        raise EngageError(_("The smallest spend cannot be more than the budget."))
+    budget = {
+        "budget_total_pence": budget_total_pence,
+        "budget_rule": budget_rule,
+        "budget_min_spend_pence": budget_min_spend_pence,
+        "budget_max_choices": budget_max_choices,
+    }
+    changes_budget = any(getattr(engagement, f) != budget[f] for f in BUDGET_FIELDS)
+    if changes_budget and engagement.ballots.exists():
+        raise EngageError(
+            _(
+                "People have already voted in the budget, so its rules cannot change: their "
+                "ballots were checked against the rules as they were."
+            )
+        )
+    values = {
+        "title": title,
+        "purpose": purpose,
+        "decision": decision,
+        "topic": topic,
+        "moderation": moderation,
+        "support_threshold": support_threshold,
+        **budget,
+    }
+    for field, value in values.items():
+        setattr(engagement, field, value)
     engagement.full_clean(exclude=["areas"])
     engagement.save()
     engagement.areas.set(areas)
@@ -750,6 +836,13 @@ def participants_of(engagement: Engagement) -> list:
             "user_id", flat=True
         )
     )
+    ids |= set(
+        SurveyResponse.objects.filter(
+            survey__engagement=engagement,
+            state=SurveyResponseState.SUBMITTED,
+            user__isnull=False,
+        ).values_list("user_id", flat=True)
+    )
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 
@@ -798,3 +891,393 @@ def results_publish(
         exclude_user_ids=[u.pk for u in participants],
     )
     return engagement
+
+
+# --- Surveys ---
+
+
+@transaction.atomic
+def survey_set(*, engagement: Engagement, actor, introduction: str = "") -> Survey:
+    """Give the engagement a survey (or change its introduction)."""
+    permissions.require(actor, "engage.manage", engagement)
+    survey, _created = Survey.objects.update_or_create(
+        engagement=engagement,
+        defaults={"council": engagement.council, "introduction": introduction.strip()},
+    )
+    return survey
+
+
+def survey_editable(survey: Survey, now=None) -> str:
+    """Why the survey's questions cannot change now, or "" if they can.
+
+    Questions change only while nobody can answer yet: while the engagement is a draft or
+    before its survey phase opens, and never once answers have been sent (they would no longer
+    match the questions).
+    """
+    now = now or timezone.now()
+    engagement = survey.engagement
+    phase = engagement.phases.filter(kind=PhaseKind.SURVEY).first()
+    sent = survey.responses.filter(state=SurveyResponseState.SUBMITTED).count()
+    if sent:
+        return _(
+            "%(n)s responses have been sent, so the questions cannot be changed: the answers "
+            "would no longer match them."
+        ) % {"n": sent}
+    if engagement.is_published and phase is not None and phase.starts_at <= now:
+        return _(
+            "The survey opened on %(when)s, so its questions cannot be changed: everyone must "
+            "answer the same questions."
+        ) % {"when": rules._local(phase.starts_at)}
+    return ""
+
+
+def _require_editable(survey: Survey) -> None:
+    reason = survey_editable(survey)
+    if reason:
+        raise SurveyLockedError(reason)
+
+
+def _clean_lines(values) -> list[str]:
+    return [" ".join(str(v).split()) for v in values if str(v).strip()]
+
+
+def _question_spec(survey: Survey, question: SurveyQuestion | None, spec: dict) -> dict:
+    """Check a question's settings; returns the model field values."""
+    kind = spec.get("kind")
+    if kind not in QuestionKind.values:
+        raise EngageError(_("Choose a type of question."))
+    text = " ".join((spec.get("text") or "").split())
+    if not text:
+        raise EngageError(_("Enter the question."))
+    if len(text) > 300:
+        raise EngageError(_("Keep the question to 300 characters or fewer."))
+    values = {
+        "kind": kind,
+        "text": text,
+        "hint": (spec.get("hint") or "").strip()[:500],
+        "required": bool(spec.get("required", True)),
+        "options": [],
+        "rows": [],
+        "max_choices": 0,
+        "scale_max": 5,
+        "scale_min_label": "",
+        "scale_max_label": "",
+        "number_min": None,
+        "number_max": None,
+        "file_types": [],
+        "file_max_mb": 5,
+        "condition_question": None,
+        "condition_value": "",
+    }
+    if kind in KINDS_WITH_OPTIONS:
+        options = _clean_lines(spec.get("options") or [])
+        if len(options) < 2 or len(set(options)) != len(options):
+            raise EngageError(_("Give at least two different answers to choose from."))
+        if any(len(o) > 120 for o in options):
+            raise EngageError(_("Keep each answer to 120 characters or fewer."))
+        values["options"] = options
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        max_choices = int(spec.get("max_choices") or 0)
+        if not 0 <= max_choices <= len(values["options"]):
+            raise EngageError(_("The most answers to choose must be no more than the answers."))
+        values["max_choices"] = max_choices
+    if kind == QuestionKind.RANKING and len(values["options"]) > 10:
+        raise EngageError(_("Give up to 10 things to put in order."))
+    if kind == QuestionKind.MATRIX:
+        rows = _clean_lines(spec.get("rows") or [])
+        if not rows or len(set(rows)) != len(rows):
+            raise EngageError(_("Give at least one row, each different."))
+        values["rows"] = rows
+    if kind == QuestionKind.SCALE:
+        scale_max = int(spec.get("scale_max") or 5)
+        if scale_max not in (5, 10):
+            raise EngageError(_("A scale goes from 1 to 5 or from 1 to 10."))
+        values["scale_max"] = scale_max
+        values["scale_min_label"] = (spec.get("scale_min_label") or "").strip()[:60]
+        values["scale_max_label"] = (spec.get("scale_max_label") or "").strip()[:60]
+    if kind == QuestionKind.NUMBER:
+        low, high = spec.get("number_min"), spec.get("number_max")
+        low = None if low in (None, "") else Decimal(str(low))
+        high = None if high in (None, "") else Decimal(str(high))
+        if low is not None and high is not None and low > high:
+            raise EngageError(_("The smallest number must not be more than the largest."))
+        values["number_min"], values["number_max"] = low, high
+    if kind == QuestionKind.FILE:
+        types = [t for t in (spec.get("file_types") or []) if t in FILE_TYPES]
+        if not types:
+            raise EngageError(_("Choose at least one type of file."))
+        max_mb = int(spec.get("file_max_mb") or 5)
+        if not 1 <= max_mb <= 20:
+            raise EngageError(_("The largest file must be from 1 to 20MB."))
+        values["file_types"], values["file_max_mb"] = types, max_mb
+    condition = spec.get("condition_question")
+    if condition is not None:
+        value = (spec.get("condition_value") or "").strip()
+        if condition.survey_id != survey.pk:
+            raise EngageError(_("Choose a question from this survey."))
+        position = question.position if question else None
+        if question is not None and (condition.pk == question.pk or condition.position >= position):
+            raise EngageError(_("A question can only depend on a question before it."))
+        if condition.kind == QuestionKind.SCALE:
+            allowed = [str(n) for n in range(1, condition.scale_max + 1)]
+        elif condition.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
+            allowed = condition.options
+        else:
+            raise EngageError(_("A question can only depend on a choice or scale question."))
+        if value not in allowed:
+            raise EngageError(
+                _("Choose an answer of ‘%(q)s’ that shows this question.") % {"q": condition.text}
+            )
+        values["condition_question"], values["condition_value"] = condition, value
+    return values
+
+
+@transaction.atomic
+def survey_question_add(*, survey: Survey, actor, **spec) -> SurveyQuestion:
+    """Add a question at the end. ``spec``: kind, text, hint, required, options, rows,
+    max_choices, scale_max, scale_min_label, scale_max_label, number_min, number_max,
+    file_types, file_max_mb, condition_question, condition_value."""
+    permissions.require(actor, "engage.manage", survey)
+    _require_editable(survey)
+    values = _question_spec(survey, None, spec)
+    last = survey.questions.order_by("-position").values_list("position", flat=True).first()
+    question = SurveyQuestion(
+        council=survey.council, survey=survey, position=(last or 0) + 1, **values
+    )
+    question.full_clean()
+    question.save()
+    return question
+
+
+@transaction.atomic
+def survey_question_change(*, question: SurveyQuestion, actor, **spec) -> SurveyQuestion:
+    permissions.require(actor, "engage.manage", question)
+    _require_editable(question.survey)
+    values = _question_spec(question.survey, question, spec)
+    dependants = list(question.dependants.all())
+    for dependant in dependants:
+        still = surveys._matches(
+            values["options"] or [str(n) for n in range(1, values["scale_max"] + 1)],
+            dependant.condition_value,
+        )
+        if (
+            values["kind"]
+            not in (
+                QuestionKind.SINGLE_CHOICE,
+                QuestionKind.MULTIPLE_CHOICE,
+                QuestionKind.SCALE,
+            )
+            or not still
+        ):
+            raise EngageError(
+                _("‘%(q)s’ is shown only when this question's answer is ‘%(v)s’. Change it first.")
+                % {"q": dependant.text, "v": dependant.condition_value}
+            )
+    for field, value in values.items():
+        setattr(question, field, value)
+    question.full_clean()
+    question.save()
+    return question
+
+
+@transaction.atomic
+def survey_question_move(*, question: SurveyQuestion, actor, up: bool) -> SurveyQuestion:
+    """Swap a question with the one before (``up``) or after it."""
+    permissions.require(actor, "engage.manage", question)
+    _require_editable(question.survey)
+    siblings = list(question.survey.questions.order_by("position", "pk"))
+    index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
+    other_index = index - 1 if up else index + 1
+    if not 0 <= other_index < len(siblings):
+        return question
+    other = siblings[other_index]
+    first, second = (other, question) if up else (question, other)
+    if second.condition_question_id == first.pk:
+        raise EngageError(
+            _("‘%(q)s’ depends on the question before it, so it must stay after it.")
+            % {"q": second.text}
+        )
+    # Number every question afresh so positions are distinct, then swap the two.
+    siblings[index], siblings[other_index] = siblings[other_index], siblings[index]
+    for position, item in enumerate(siblings, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+    question.refresh_from_db(fields=["position"])
+    return question
+
+
+@transaction.atomic
+def survey_question_remove(*, question: SurveyQuestion, actor) -> None:
+    permissions.require(actor, "engage.manage", question)
+    _require_editable(question.survey)
+    dependant = question.dependants.first()
+    if dependant is not None:
+        raise EngageError(
+            _("‘%(q)s’ depends on this question. Remove it or change its condition first.")
+            % {"q": dependant.text}
+        )
+    question.delete()
+
+
+def _draft_for(survey: Survey, actor) -> SurveyResponse:
+    response = SurveyResponse.objects.select_for_update().filter(survey=survey, user=actor).first()
+    if response is None:
+        try:
+            with transaction.atomic():
+                response = SurveyResponse.objects.create(
+                    council=survey.council, survey=survey, user=actor
+                )
+        except IntegrityError:
+            response = SurveyResponse.objects.select_for_update().get(survey=survey, user=actor)
+    if response.state == SurveyResponseState.SUBMITTED:
+        raise AlreadyDoneError(_("You have already sent your answers to this survey."))
+    return response
+
+
+def _file_store(response: SurveyResponse, question: SurveyQuestion, upload) -> dict:
+    SurveyFile.objects.filter(response=response, question=question).delete()
+    token = secrets.token_hex(16)
+    record = SurveyFile(
+        council=response.council,
+        response=response,
+        question=question,
+        token=token,
+        extension=upload.extension,
+        size=upload.size,
+    )
+    upload.file.seek(0)
+    record.file.save(f"{token}.{upload.extension}", upload.file, save=False)
+    record.save()
+    return {"file": token, "type": upload.extension, "size": upload.size}
+
+
+@transaction.atomic
+def survey_answer_save(
+    *, survey: Survey, actor, question: SurveyQuestion, value, upload=None
+) -> SurveyResponse:
+    """Save one answer to the person's draft (made on the first answer). ``value`` is an answer
+    already read by ``surveys.parse``; None means the (optional) question was left blank."""
+    _require_allowed(actor, survey.engagement, Action.SURVEY_RESPOND)
+    if question.survey_id != survey.pk:
+        raise SurveyAnswerError(_("That question is not in this survey."))
+    if not surveys.value_valid(question, value):
+        raise SurveyAnswerError(_("Answer the question as asked."), question=question)
+    response = _draft_for(survey, actor)
+    key = str(question.pk)
+    if upload is not None:
+        value = _file_store(response, question, upload)
+    if value is None:
+        # Kept as "seen, left blank", so coming back resumes after it; dropped when sent.
+        SurveyFile.objects.filter(response=response, question=question).delete()
+    response.answers[key] = value
+    response.save(update_fields=["answers", "updated_at"])
+    return response
+
+
+def _check_answers(questions, answers: dict, *, required: bool) -> dict:
+    """The answers to the questions shown, each still valid; raises for the first problem."""
+    shown = surveys.visible_questions(questions, answers)
+    kept = {}
+    for question in shown:
+        value = answers.get(str(question.pk))
+        if value is None:
+            if required and question.required:
+                raise SurveyAnswerError(
+                    _("Answer ‘%(q)s’ before sending.") % {"q": question.text}, question=question
+                )
+            continue
+        if not surveys.value_valid(question, value):
+            raise SurveyAnswerError(
+                _("Check your answer to ‘%(q)s’: the question has changed.") % {"q": question.text},
+                question=question,
+            )
+        kept[str(question.pk)] = value
+    return kept
+
+
+def home_ward(user, council):
+    """The ward of this council holding the person's checked home address, or None."""
+    from pocketcouncil.councils import queries as councils
+
+    home = accounts.home_for(user)
+    if home is None or home.in_council_area_at is None:
+        return None
+    return next(
+        (
+            a
+            for a in councils.areas_containing(
+                lon=home.longitude, lat=home.latitude, kinds=["ward"]
+            )
+            if a.council_id == council.pk
+        ),
+        None,
+    )
+
+
+@transaction.atomic
+def survey_submit(*, survey: Survey, actor) -> SurveyResponse:
+    """Send the person's draft. Answers to questions no longer shown are dropped; the ward of
+    their checked home address and their assurance level now are kept with the response."""
+    _require_allowed(actor, survey.engagement, Action.SURVEY_RESPOND)
+    response = _draft_for(survey, actor)
+    questions = list(survey.questions.all())
+    kept = _check_answers(questions, response.answers, required=True)
+    if not kept:
+        raise SurveyAnswerError(_("Answer at least one question before sending."))
+    SurveyFile.objects.filter(response=response).exclude(
+        question_id__in=[int(k) for k in kept]
+    ).delete()
+    ward = home_ward(actor, survey.council)
+    response.answers = kept
+    response.state = SurveyResponseState.SUBMITTED
+    response.submitted_at = timezone.now()
+    response.ward, response.ward_name = ward, getattr(ward, "name", "")
+    response.level = accounts.level_for(actor)
+    response.save()
+    return response
+
+
+@transaction.atomic
+def survey_paper_enter(
+    *, survey: Survey, actor, reference: str, answers: dict, uploads=None, ward=None
+) -> SurveyResponse:
+    """A paper response, entered by staff with the number written on it (so none is entered
+    twice). It counts alongside online ones. Questions left blank on paper stay blank, even if
+    required online; answers to questions the paper's own answers hide are dropped."""
+    permissions.require(actor, "engage.manage", survey)
+    reference = reference.strip()
+    if not reference:
+        raise EngageError(_("Enter the number on the paper response."))
+    if survey.engagement.results_published_at:
+        raise EngageError(_("The results are published: no more responses can be added."))
+    if ward is not None and (ward.council_id != survey.council_id or ward.kind != "ward"):
+        raise EngageError(_("Choose a ward this council serves."))
+    if SurveyResponse.objects.filter(survey=survey, paper_reference=reference).exists():
+        raise AlreadyDoneError(_("Paper response %(ref)s is already entered.") % {"ref": reference})
+    questions = list(survey.questions.all())
+    answers = {k: v for k, v in answers.items() if v is not None}
+    uploads = uploads or {}
+    for key in uploads:
+        answers[key] = {"type": uploads[key].extension, "size": uploads[key].size}
+    kept = _check_answers(questions, answers, required=False)
+    if not kept:
+        raise SurveyAnswerError(_("Enter at least one answer from the paper response."))
+    response = SurveyResponse.objects.create(
+        council=survey.council,
+        survey=survey,
+        state=SurveyResponseState.SUBMITTED,
+        answers=kept,
+        is_paper=True,
+        paper_reference=reference,
+        entered_by=actor,
+        ward=ward,
+        ward_name=getattr(ward, "name", ""),
+        submitted_at=timezone.now(),
+    )
+    by_pk = {str(q.pk): q for q in questions}
+    for key, upload in uploads.items():
+        if key in kept:
+            response.answers[key] = _file_store(response, by_pk[key], upload)
+    response.save(update_fields=["answers"])
+    return response

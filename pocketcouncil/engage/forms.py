@@ -12,11 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from pocketcouncil.accounts.models import Topic
 from pocketcouncil.councils.models import Area
 from pocketcouncil.engage.models import (
+    FILE_TYPES,
     Action,
     BudgetRule,
     Moderation,
     PhaseKind,
     PollResults,
+    QuestionKind,
     Response,
 )
 
@@ -253,7 +255,7 @@ class EngagementForm(GovForm):
         data = self.cleaned_data
         return {
             "title": data["title"],
-            "slug": data["slug"],
+            "slug": data.get("slug", ""),
             "purpose": data["purpose"],
             "decision": data["decision"],
             "topic": data["topic"],
@@ -265,6 +267,33 @@ class EngagementForm(GovForm):
             "budget_min_spend_pence": _pence(data["budget_min_spend"]),
             "budget_max_choices": data["budget_max_choices"] or 0,
         }
+
+
+class EngagementEditForm(EngagementForm):
+    """The same as creating one, without the short name (the web address stays the same)."""
+
+    def __init__(self, *args, council, engagement=None, **kwargs):
+        if engagement is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "title": engagement.title,
+                "purpose": engagement.purpose,
+                "decision": engagement.decision,
+                "topic": engagement.topic,
+                "moderation": engagement.moderation,
+                "areas": list(engagement.areas.all()),
+                "support_threshold": engagement.support_threshold,
+                "budget_rule": engagement.budget_rule,
+                "budget_total": engagement.budget_total_pence / 100,
+                "budget_min_spend": engagement.budget_min_spend_pence / 100,
+                "budget_max_choices": engagement.budget_max_choices,
+            }
+        super().__init__(*args, council=council, **kwargs)
+        del self.fields["slug"]
+
+    def action_kwargs(self) -> dict:
+        kwargs = super().action_kwargs()
+        del kwargs["slug"]
+        return kwargs
 
 
 class PhaseForm(GovForm):
@@ -335,3 +364,174 @@ class ProjectForm(GovForm):
     description = forms.CharField(
         label=_("What it is"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+# --- Surveys (staff) ---
+
+
+class SurveyForm(GovForm):
+    introduction = forms.CharField(
+        label=_("Introduction shown before the first question (optional)"),
+        help_text=_("Say what the survey is for, how long it takes and what happens next."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SurveyQuestionForm(GovForm):
+    kind = forms.ChoiceField(
+        label=_("Type of question"),
+        choices=QuestionKind.choices,
+        error_messages={"required": _("Choose a type of question")},
+    )
+    text = forms.CharField(
+        label=_("Question"),
+        max_length=300,
+        error_messages={"required": _("Enter the question")},
+    )
+    hint = forms.CharField(label=_("Hint (optional)"), max_length=500, required=False)
+    required = forms.TypedChoiceField(
+        label=_("Must people answer it?"),
+        choices=[("yes", _("Yes")), ("no", _("No, it is optional"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
+    options = forms.CharField(
+        label=_("Answers to choose from, or things to put in order, one on each line"),
+        help_text=_("For a grid, these are the columns (for example, Agree, Neutral, Disagree)."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    rows = forms.CharField(
+        label=_("Grid rows, one on each line (grid only)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    max_choices = forms.IntegerField(
+        label=_("Most answers people may choose (choose any; 0 for no limit)"),
+        min_value=0,
+        max_value=50,
+        required=False,
+    )
+    scale_max = forms.TypedChoiceField(
+        label=_("Scale (scale only)"),
+        choices=[(5, _("1 to 5")), (10, _("1 to 10"))],
+        coerce=int,
+        initial=5,
+        required=False,
+    )
+    scale_min_label = forms.CharField(
+        label=_("What 1 means (scale only), like Very poor"), max_length=60, required=False
+    )
+    scale_max_label = forms.CharField(
+        label=_("What the top of the scale means, like Very good"), max_length=60, required=False
+    )
+    number_min = forms.DecimalField(
+        label=_("Smallest number allowed (number only, optional)"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
+    number_max = forms.DecimalField(
+        label=_("Largest number allowed (number only, optional)"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
+    file_types = forms.MultipleChoiceField(
+        label=_("Types of file allowed (file upload only)"),
+        choices=list(FILE_TYPES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        initial=list(FILE_TYPES),
+        required=False,
+    )
+    file_max_mb = forms.IntegerField(
+        label=_("Largest file in MB (file upload only, 1 to 20)"),
+        min_value=1,
+        max_value=20,
+        initial=5,
+        required=False,
+    )
+    condition_question = forms.ModelChoiceField(
+        label=_("Show only if the answer to (optional)"),
+        queryset=None,
+        required=False,
+        empty_label=_("Always show this question"),
+    )
+    condition_value = forms.CharField(
+        label=_("is, or includes"),
+        help_text=_("One of that question's answers exactly as written, or a number on a scale."),
+        max_length=120,
+        required=False,
+    )
+
+    def __init__(self, *args, survey, question=None, **kwargs):
+        if question is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "kind": question.kind,
+                "text": question.text,
+                "hint": question.hint,
+                "required": "yes" if question.required else "no",
+                "options": "\n".join(question.options),
+                "rows": "\n".join(question.rows),
+                "max_choices": question.max_choices,
+                "scale_max": question.scale_max,
+                "scale_min_label": question.scale_min_label,
+                "scale_max_label": question.scale_max_label,
+                "number_min": question.number_min,
+                "number_max": question.number_max,
+                "file_types": question.file_types,
+                "file_max_mb": question.file_max_mb,
+                "condition_question": question.condition_question_id,
+                "condition_value": question.condition_value,
+            }
+        super().__init__(*args, **kwargs)
+        earlier = survey.questions.filter(
+            kind__in=[QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE, QuestionKind.SCALE]
+        )
+        if question is not None:
+            earlier = earlier.filter(position__lt=question.position)
+        self.fields["condition_question"].queryset = earlier.order_by("position")
+        self.fields["condition_question"].label_from_instance = lambda q: q.text
+
+    def spec(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "text": data["text"],
+            "hint": data["hint"],
+            "required": data["required"],
+            "options": data["options"].splitlines(),
+            "rows": data["rows"].splitlines(),
+            "max_choices": data["max_choices"] or 0,
+            "scale_max": data["scale_max"] or 5,
+            "scale_min_label": data["scale_min_label"],
+            "scale_max_label": data["scale_max_label"],
+            "number_min": data["number_min"],
+            "number_max": data["number_max"],
+            "file_types": data["file_types"],
+            "file_max_mb": data["file_max_mb"] or 5,
+            "condition_question": data["condition_question"],
+            "condition_value": data["condition_value"],
+        }
+
+
+class PaperSurveyForm(GovForm):
+    reference = forms.CharField(
+        label=_("Number written on the paper response"),
+        max_length=40,
+        error_messages={"required": _("Enter the number on the paper response")},
+    )
+    ward = forms.ModelChoiceField(
+        label=_("Ward the person gave (optional)"),
+        queryset=None,
+        required=False,
+        empty_label=_("Not given"),
+    )
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].queryset = Area.objects.filter(council=council, kind="ward").order_by(
+            "name"
+        )

@@ -25,6 +25,7 @@ class PhaseKind(models.TextChoices):
     POLL = "poll", _("Quick poll")
     BUDGET = "budget", _("Budget vote")
     DELIBERATION = "deliberation", _("Statements to agree or disagree with")
+    SURVEY = "survey", _("Survey")
     REVIEW = "review", _("Council review")
     RESULTS = "results", _("Results")
 
@@ -39,6 +40,7 @@ class Action(models.TextChoices):
     BUDGET_VOTE = "budget_vote", _("vote in the budget")
     STATEMENT_PROPOSE = "statement_propose", _("add a statement")
     STATEMENT_VOTE = "statement_vote", _("agree or disagree with statements")
+    SURVEY_RESPOND = "survey_respond", _("answer the survey")
 
 
 ACTION_PHASE = {
@@ -49,6 +51,7 @@ ACTION_PHASE = {
     Action.BUDGET_VOTE: PhaseKind.BUDGET,
     Action.STATEMENT_PROPOSE: PhaseKind.DELIBERATION,
     Action.STATEMENT_VOTE: PhaseKind.DELIBERATION,
+    Action.SURVEY_RESPOND: PhaseKind.SURVEY,
 }
 
 
@@ -545,3 +548,204 @@ class BlockedWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+# --- Surveys ---
+
+
+class QuestionKind(models.TextChoices):
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    SINGLE_CHOICE = "single_choice", _("Choose one")
+    MULTIPLE_CHOICE = "multiple_choice", _("Choose any (or up to a number)")
+    RANKING = "ranking", _("Put in order")
+    SCALE = "scale", _("Scale (1 to 5 or 1 to 10)")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    MATRIX = "matrix", _("Grid (one answer for each row)")
+    FILE = "file", _("File upload")
+
+
+# Kinds whose answers are chosen from ``options`` (the columns, for a grid).
+KINDS_WITH_OPTIONS = (
+    QuestionKind.SINGLE_CHOICE,
+    QuestionKind.MULTIPLE_CHOICE,
+    QuestionKind.RANKING,
+    QuestionKind.MATRIX,
+)
+FILE_TYPES = {"pdf": "PDF", "jpg": "JPG", "png": "PNG"}
+
+
+class Survey(models.Model):
+    """An engagement's survey: ordered questions, answered once per person (plus paper)."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    engagement = models.OneToOneField(Engagement, on_delete=models.CASCADE, related_name="survey")
+    introduction = models.TextField(_("introduction shown before the first question"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+
+    def __str__(self):
+        return f"survey of {self.engagement_id}"
+
+
+class SurveyQuestion(models.Model):
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(_("type of question"), max_length=20, choices=QuestionKind.choices)
+    text = models.CharField(_("question"), max_length=300)
+    hint = models.CharField(_("hint"), max_length=500, blank=True)
+    required = models.BooleanField(_("an answer is needed"), default=True)
+    # Choices, ranking items, or a grid's columns: a list of labels.
+    options = models.JSONField(default=list, blank=True)
+    # A grid's rows: a list of labels.
+    rows = models.JSONField(default=list, blank=True)
+    max_choices = models.PositiveSmallIntegerField(
+        _("most answers that may be chosen (0 for any)"), default=0
+    )
+    scale_max = models.PositiveSmallIntegerField(_("scale from 1 to"), default=5)
+    scale_min_label = models.CharField(_("label for 1"), max_length=60, blank=True)
+    scale_max_label = models.CharField(
+        _("label for the top of the scale"), max_length=60, blank=True
+    )
+    number_min = models.DecimalField(
+        _("smallest number allowed"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    number_max = models.DecimalField(
+        _("largest number allowed"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    file_types = models.JSONField(default=list, blank=True)
+    file_max_mb = models.PositiveSmallIntegerField(_("largest file, in MB"), default=5)
+    # Show only if an earlier question's answer is (or, for several answers, includes) a value.
+    condition_question = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="dependants"
+    )
+    condition_value = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["survey", "position", "pk"]
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=QuestionKind.values), name="engage_question_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(scale_max__in=[5, 10]), name="engage_question_scale_5_or_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(file_max_mb__gte=1, file_max_mb__lte=20),
+                name="engage_question_file_size_1_20",
+            ),
+            models.CheckConstraint(
+                condition=Q(condition_question__isnull=True) | ~Q(condition_value=""),
+                name="engage_question_condition_whole",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def field_id(self) -> str:
+        return f"q{self.pk}"
+
+
+class SurveyResponseState(models.TextChoices):
+    DRAFT = "draft", _("Started, not sent")
+    SUBMITTED = "submitted", _("Sent")
+
+
+class SurveyResponse(models.Model):
+    """One person's answers (saved as a draft page by page, then sent), or one paper response
+    entered by staff with the number written on it.
+
+    ``answers`` maps a question's id (as text) to its answer. ``ward`` and ``level`` are taken
+    when the answers are sent, so results by area and level stay true if the person moves.
+    """
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(
+        max_length=10, choices=SurveyResponseState.choices, default=SurveyResponseState.DRAFT
+    )
+    answers = models.JSONField(default=dict, blank=True)
+    is_paper = models.BooleanField(default=False)
+    paper_reference = models.CharField(max_length=40, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ward = models.ForeignKey(
+        "councils.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ward_name = models.CharField(max_length=120, blank=True)
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["survey", "submitted_at", "pk"]
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "user"],
+                condition=Q(user__isnull=False),
+                name="engage_one_survey_response_each",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "paper_reference"],
+                condition=~Q(paper_reference=""),
+                name="engage_paper_survey_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_paper=False) | ~Q(paper_reference=""),
+                name="engage_paper_survey_has_reference",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=SurveyResponseState.values),
+                name="engage_survey_response_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(submitted_at__isnull=False),
+                name="engage_survey_sent_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"survey response {self.pk}"
+
+
+def survey_file_path(instance: SurveyFile, filename: str) -> str:
+    return f"engage/{instance.council_id}/surveys/{instance.token}.{instance.extension}"
+
+
+class SurveyFile(models.Model):
+    """A file sent with an answer. Stored under a random name; never part of an export."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="files")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=32, unique=True)
+    extension = models.CharField(max_length=4)
+    file = models.FileField(upload_to=survey_file_path)
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="engage_one_file_per_answer"
+            )
+        ]
+
+    def __str__(self):
+        return f"file {self.token}"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from statistics import median
 
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from pocketcouncil.engage.models import (
     AbuseReport,
@@ -24,12 +26,23 @@ from pocketcouncil.engage.models import (
     PhaseKind,
     PollResults,
     PollVote,
+    QuestionKind,
     Statement,
     StatementVote,
+    Survey,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyResponseState,
 )
 
 # Phases in which residents take part (review and results are for reading).
-TAKING_PART = (PhaseKind.IDEAS, PhaseKind.POLL, PhaseKind.BUDGET, PhaseKind.DELIBERATION)
+TAKING_PART = (
+    PhaseKind.IDEAS,
+    PhaseKind.POLL,
+    PhaseKind.BUDGET,
+    PhaseKind.DELIBERATION,
+    PhaseKind.SURVEY,
+)
 
 
 @dataclass(frozen=True)
@@ -382,4 +395,330 @@ def results_for_export(engagement: Engagement) -> dict:
         {"id": s.pk, "text": s.text, "agree": s.agree, "disagree": s.disagree, "pass": s.passed}
         for s in statements
     ]
+    survey = getattr(engagement, "survey", None)
+    if survey is not None:
+        data["survey"] = survey_results_open_data(survey)
     return data
+
+
+# --- Surveys ---
+
+
+def survey_of(engagement: Engagement) -> Survey | None:
+    return Survey.objects.filter(engagement=engagement).first()
+
+
+def survey_questions(survey: Survey) -> list[SurveyQuestion]:
+    return list(survey.questions.select_related("condition_question").order_by("position", "pk"))
+
+
+def survey_response_of(survey: Survey, user) -> SurveyResponse | None:
+    """The person's draft or sent response, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return SurveyResponse.objects.filter(survey=survey, user=user).first()
+
+
+def _percent(count: int, total: int) -> int:
+    return round(100 * count / total) if total else 0
+
+
+def _counted(labels: list[str], counts: Counter, total: int) -> list[dict]:
+    return [
+        {"label": label, "count": counts[label], "percent": _percent(counts[label], total)}
+        for label in labels
+    ]
+
+
+def _question_summary(question: SurveyQuestion, values: list, *, with_text: bool) -> dict:
+    """What one question's answers add up to (``values``: the answers given, none missing)."""
+    from pocketcouncil.engage import surveys
+
+    kind = question.kind
+    answered = len(values)
+    summary: dict = {
+        "id": question.pk,
+        "position": question.position,
+        "question": question.text,
+        "kind": kind,
+        "answered": answered,
+    }
+    if kind == QuestionKind.SINGLE_CHOICE:
+        summary["options"] = _counted(question.options, Counter(values), answered)
+    elif kind == QuestionKind.MULTIPLE_CHOICE:
+        counts = Counter(label for chosen in values for label in chosen)
+        summary["options"] = _counted(question.options, counts, answered)
+    elif kind == QuestionKind.RANKING:
+        # Average position (1 is best) and how often each came first; best average first.
+        size = len(question.options)
+        positions: dict[str, list[int]] = {label: [] for label in question.options}
+        for order in values:
+            for rank, label in enumerate(order, start=1):
+                positions.setdefault(label, []).append(rank)
+        rows = [
+            {
+                "label": label,
+                "average_rank": round(sum(p) / len(p), 2) if p else None,
+                "first": sum(1 for r in p if r == 1),
+                "percent_first": _percent(sum(1 for r in p if r == 1), answered),
+                "points": sum(size + 1 - r for r in p),
+            }
+            for label, p in positions.items()
+            if label in question.options
+        ]
+        rows.sort(key=lambda r: (-r["points"], question.options.index(r["label"])))
+        summary["ranking"] = rows
+    elif kind == QuestionKind.SCALE:
+        points = [str(n) for n in range(1, question.scale_max + 1)]
+        summary["options"] = _counted(points, Counter(str(v) for v in values), answered)
+        summary["average"] = round(sum(values) / answered, 2) if answered else None
+        summary["median"] = median(values) if values else None
+        summary["scale_max"] = question.scale_max
+        summary["labels"] = [question.scale_min_label, question.scale_max_label]
+    elif kind == QuestionKind.NUMBER:
+        numbers = sorted(values)
+        summary["number"] = {
+            "smallest": numbers[0] if numbers else None,
+            "largest": numbers[-1] if numbers else None,
+            "median": median(numbers) if numbers else None,
+            "average": round(sum(numbers) / len(numbers), 2) if numbers else None,
+        }
+    elif kind == QuestionKind.DATE:
+        dates = sorted(values)
+        summary["dates"] = {
+            "earliest": dates[0] if dates else None,
+            "latest": dates[-1] if dates else None,
+            "by_month": sorted(Counter(d[:7] for d in dates).items()),
+        }
+    elif kind == QuestionKind.MATRIX:
+        summary["columns"] = list(question.options)
+        summary["rows"] = []
+        for row in question.rows:
+            counts = Counter(v.get(row) for v in values)
+            summary["rows"].append(
+                {"label": row, "counts": _counted(question.options, counts, answered)}
+            )
+    elif kind == QuestionKind.FILE:
+        summary["files"] = answered
+    elif with_text:
+        summary["groups"] = surveys.group_texts(values)
+    if summary.get("options") and answered:
+        summary["most"] = max(summary["options"], key=lambda o: o["count"])
+    return summary
+
+
+def _breakdown(responses: list[SurveyResponse]) -> dict:
+    total = len(responses)
+    areas = Counter(r.ward_name or "" for r in responses)
+    by_area = [
+        {"area": name, "count": count, "percent": _percent(count, total)}
+        for name, count in sorted(areas.items(), key=lambda item: (item[0] == "", item[0]))
+    ]
+    levels = Counter("paper" if r.is_paper else str(r.level or 0) for r in responses)
+    by_level = [
+        {"level": key, "count": levels[key], "percent": _percent(levels[key], total)}
+        for key in ("1", "2", "3", "paper")
+        if levels[key]
+    ]
+    return {
+        "responses": total,
+        "online": sum(1 for r in responses if not r.is_paper),
+        "paper": sum(1 for r in responses if r.is_paper),
+        "by_area": by_area,
+        "by_level": by_level,
+    }
+
+
+def survey_results(survey: Survey, *, with_text: bool = True) -> dict:
+    """Sent responses (online and paper alike) counted by area, level and question.
+
+    ``by_area`` uses the ward kept with each response (the ward of a resident's checked home
+    address when they sent it, or the ward staff entered for a paper response; "" when not
+    known). ``with_text``: group free-text answers for reading (staff only; open data leaves
+    free text out, as nobody has checked it for personal details).
+    """
+    responses = list(
+        SurveyResponse.objects.filter(survey=survey, state=SurveyResponseState.SUBMITTED)
+    )
+    questions = survey_questions(survey)
+    results = _breakdown(responses)
+    results["drafts"] = SurveyResponse.objects.filter(
+        survey=survey, state=SurveyResponseState.DRAFT
+    ).count()
+    results["questions"] = [
+        _question_summary(
+            question,
+            [r.answers[str(question.pk)] for r in responses if str(question.pk) in r.answers],
+            with_text=with_text,
+        )
+        for question in questions
+    ]
+    return results
+
+
+def survey_files(survey: Survey) -> list:
+    """Files attached to sent responses, oldest first (for staff to open, never exported)."""
+    from pocketcouncil.engage.models import SurveyFile
+
+    return list(
+        SurveyFile.objects.filter(
+            response__survey=survey, response__state=SurveyResponseState.SUBMITTED
+        )
+        .select_related("question")
+        .order_by("created_at", "pk")
+    )
+
+
+def survey_file_get(survey: Survey, token: str):
+    """A file attached to a sent response of this survey; raises ``SurveyFile.DoesNotExist``."""
+    from pocketcouncil.engage.models import SurveyFile
+
+    return SurveyFile.objects.get(
+        response__survey=survey, response__state=SurveyResponseState.SUBMITTED, token=token
+    )
+
+
+def survey_results_open_data(survey: Survey) -> dict:
+    results = survey_results(survey, with_text=False)
+    results.pop("drafts")
+    return results
+
+
+def survey_responses_for_export(survey: Survey) -> dict:
+    """Every sent response with no personal data: no names, accounts or contact details, files
+    only as "file attached". Responses are numbered 1, 2, 3 in the order they were sent."""
+    from pocketcouncil.engage import surveys
+
+    questions = survey_questions(survey)
+    responses = SurveyResponse.objects.filter(
+        survey=survey, state=SurveyResponseState.SUBMITTED
+    ).order_by("submitted_at", "pk")
+    rows = []
+    for number, response in enumerate(responses, start=1):
+        answers = {}
+        for question in questions:
+            value = response.answers.get(str(question.pk))
+            if question.kind == QuestionKind.FILE:
+                value = "file attached" if value else None
+            answers[str(question.pk)] = value
+        rows.append(
+            {
+                "response": number,
+                "channel": "paper" if response.is_paper else "online",
+                "sent_on": response.submitted_at.date().isoformat(),
+                "ward": response.ward_name,
+                "level": None if response.is_paper else response.level,
+                "answers": answers,
+                "answers_text": {
+                    str(q.pk): surveys.answer_text(q, response.answers.get(str(q.pk)))
+                    for q in questions
+                },
+            }
+        )
+    return {
+        "questions": [
+            {"id": q.pk, "position": i, "question": q.text, "kind": q.kind}
+            for i, q in enumerate(questions, start=1)
+        ],
+        "responses": rows,
+    }
+
+
+# --- Who took part, by area and level (every way of taking part) ---
+
+
+def _participants_by_method(engagement: Engagement) -> dict[str, set[int]]:
+    from pocketcouncil.engage.models import IdeaSupport
+
+    def ids(queryset, field="user_id"):
+        return set(queryset.filter(**{f"{field}__isnull": False}).values_list(field, flat=True))
+
+    return {
+        "poll": ids(PollVote.objects.filter(poll__engagement=engagement)),
+        "ideas": ids(Idea.objects.filter(engagement=engagement), "author_id")
+        | ids(IdeaSupport.objects.filter(idea__engagement=engagement))
+        | ids(Comment.objects.filter(idea__engagement=engagement), "author_id"),
+        "budget": ids(Ballot.objects.filter(engagement=engagement)),
+        "statements": ids(Statement.objects.filter(engagement=engagement), "author_id")
+        | ids(StatementVote.objects.filter(statement__engagement=engagement)),
+        "survey": ids(
+            SurveyResponse.objects.filter(
+                survey__engagement=engagement, state=SurveyResponseState.SUBMITTED
+            )
+        ),
+    }
+
+
+# Past this many different home addresses, wards are not worked out on the staff page (one
+# boundary look-up each would make the page slow); survey results keep each response's ward.
+WARD_LOOKUP_LIMIT = 500
+
+METHOD_LABELS = {
+    "poll": _("Quick poll"),
+    "ideas": _("Ideas, supports and comments"),
+    "budget": _("Budget vote"),
+    "statements": _("Agree or disagree"),
+    "survey": _("Survey"),
+}
+
+
+def participation_by_area_and_level(engagement: Engagement) -> dict:
+    """People with accounts who took part, per way of taking part, by their assurance level and
+    the ward of their checked home address *now* (survey results keep the ward and level from
+    when each response was sent). Paper entries have no account and are counted separately.
+
+    Queries: one per way of taking part, three for levels and homes, and one area lookup per
+    distinct home point.
+    """
+    from pocketcouncil.accounts import queries as accounts
+    from pocketcouncil.councils import queries as councils
+
+    methods = {k: v for k, v in _participants_by_method(engagement).items() if v}
+    everyone = set().union(*methods.values()) if methods else set()
+    facts = accounts.levels_and_homes_for(sorted(everyone))
+    homes = {fact.home for fact in facts.values() if fact.home is not None}
+    count_wards = len(homes) <= WARD_LOOKUP_LIMIT
+    ward_at: dict[tuple[float, float], str] = {}
+    for fact in facts.values() if count_wards else ():
+        if fact.home is not None and fact.home not in ward_at:
+            lon, lat = fact.home
+            ward_at[fact.home] = next(
+                (
+                    a.name
+                    for a in councils.areas_containing(lon=lon, lat=lat, kinds=["ward"])
+                    if a.council_id == engagement.council_id
+                ),
+                "",
+            )
+
+    def ward_of(user_id):
+        home = facts[user_id].home
+        return ward_at.get(home, "") if home else ""
+
+    wards = sorted({ward_of(u) for u in everyone}, key=lambda name: (name == "", name))
+    rows = []
+    for key, people in methods.items():
+        by_level = Counter(facts[u].level for u in people)
+        per_ward = Counter(ward_of(u) for u in people)
+        rows.append(
+            {
+                "method": key,
+                "label": METHOD_LABELS[key],
+                "people": len(people),
+                "levels": [by_level[level] for level in (1, 2, 3)],
+                "wards": [per_ward[w] for w in wards],
+            }
+        )
+    paper = {
+        "poll": PollVote.objects.filter(poll__engagement=engagement, is_paper=True).count(),
+        "budget": Ballot.objects.filter(engagement=engagement, is_paper=True).count(),
+        "survey": SurveyResponse.objects.filter(survey__engagement=engagement, is_paper=True)
+        .exclude(state=SurveyResponseState.DRAFT)
+        .count(),
+    }
+    return {
+        "rows": rows,
+        "wards": wards if count_wards else None,
+        "people": len(everyone),
+        "paper": {k: v for k, v in paper.items() if v},
+    }

@@ -453,3 +453,58 @@ def test_followers_of_consultations_hear_of_new_engagements_and_results(
     # Took part and follows the topic: told once per channel, not twice.
     assert len(results) == len({n.channel for n in results})
     assert not notified(other_council_follower, contains="Library hours")
+
+
+def test_engagement_edit_keeps_its_address_and_guards_the_budget(
+    budget, staff, resident, ward, demo, client
+):
+    from pocketcouncil.accounts.tests.helpers import sign_in_with_mfa
+
+    engagement = budget()
+    admin = staff("council-admin")
+    sign_in_with_mfa(client, admin)
+    url = f"/staff/oxford/engage/{engagement.slug}/edit/"
+    page = client.get(url)
+    assert page.status_code == 200 and "Improving Cowley Road" in page.text
+    form = {
+        "title": "Improving Cowley Road and Magdalen Road",
+        "purpose": "What would make these roads better?",
+        "decision": "The improvement fund.",
+        "topic": engagement.topic,
+        "moderation": "pre",
+        "areas": [ward("Iffley Fields").pk],
+        "support_threshold": 3,
+        "budget_rule": "knapsack",
+        "budget_total": "10000",
+        "budget_min_spend": "2000",
+        "budget_max_choices": "0",
+    }
+    assert client.post(url, form).status_code == 302
+    engagement.refresh_from_db()
+    assert engagement.title == "Improving Cowley Road and Magdalen Road"
+    assert engagement.moderation == "pre" and engagement.slug.startswith("test-engagement-")
+    assert list(engagement.areas.all()) == [ward("Iffley Fields")]
+    project = engagement.projects.get(title="Art")
+    actions.ballot_cast(
+        engagement=engagement,
+        actor=resident("tom.evans"),
+        project_ids=[project.pk, engagement.projects.get(title="Benches").pk],
+    )
+    refused = client.post(url, {**form, "budget_total": "5000"})
+    assert refused.status_code == 200
+    assert "People have already voted in the budget" in refused.text
+    engagement.refresh_from_db()
+    assert engagement.budget_total_pence == 1_000_000
+    manchester_ward = demo["manchester"].areas.filter(kind="ward").first()
+    with pytest.raises(actions.EngageError) as raised:
+        actions.engagement_update(
+            engagement=engagement,
+            actor=admin,
+            title="x",
+            purpose="y",
+            decision="z",
+            topic=engagement.topic,
+            moderation="post",
+            areas=[manchester_ward],
+        )
+    assert "areas this council serves" in raised.value.message

@@ -51,3 +51,66 @@ def test_open_list_query_count_does_not_grow(make_engagement, demo, django_asser
     with django_assert_max_num_queries(2):
         found = queries.engagements_open_for(council_ids=[demo["oxford"].pk])
         [o.council.name for o in found]
+
+
+def test_who_took_part_by_level_and_ward(make_engagement, staff, resident, client, monkeypatch):
+    from pocketcouncil.accounts.tests.helpers import sign_in_with_mfa
+    from pocketcouncil.engage.models import BudgetRule
+
+    engagement = make_engagement(
+        kinds=[PhaseKind.POLL, PhaseKind.IDEAS, PhaseKind.BUDGET],
+        budget_rule=BudgetRule.APPROVAL,
+        budget_max_choices=2,
+        budget_total_pence=100_000,
+    )
+    admin = staff("council-admin")
+    poll = actions.poll_create(
+        engagement=engagement,
+        actor=admin,
+        question="Q?",
+        options=["A", "B"],
+        show_results="after_vote",
+    )
+    project = actions.budget_project_add(
+        engagement=engagement, actor=admin, title="Benches", cost_pence=50_000
+    )
+    amira, grace, tom = resident("amira.khan"), resident("grace.okafor"), resident("tom.evans")
+    for person in (amira, grace, tom):
+        actions.poll_vote(poll=poll, option=poll.options.first(), actor=person)
+    actions.idea_submit(engagement=engagement, actor=grace, title="Trees", body="More trees")
+    actions.ballot_cast(engagement=engagement, actor=tom, project_ids=[project.pk])
+    actions.ballot_paper_enter(
+        engagement=engagement, actor=admin, project_ids=[project.pk], reference="P1"
+    )
+    found = queries.participation_by_area_and_level(engagement)
+    assert found["people"] == 3
+    assert found["wards"] == ["Carfax", "Iffley Fields", ""]
+    rows = {r["method"]: r for r in found["rows"]}
+    assert rows["poll"]["levels"] == [1, 2, 0] and rows["poll"]["wards"] == [1, 1, 1]
+    assert rows["ideas"]["people"] == 1 and rows["ideas"]["wards"] == [1, 0, 0]
+    assert rows["budget"]["levels"] == [1, 0, 0]
+    assert found["paper"] == {"budget": 1}
+    sign_in_with_mfa(client, admin)
+    page = client.get(f"/staff/oxford/engage/{engagement.slug}/")
+    assert "Who took part, by level and ward" in page.text and "Iffley Fields" in page.text
+    # Past the limit of home addresses, wards are not worked out (levels still are).
+    monkeypatch.setattr(queries, "WARD_LOOKUP_LIMIT", 1)
+    found = queries.participation_by_area_and_level(engagement)
+    page = client.get(f"/staff/oxford/engage/{engagement.slug}/")
+    assert found["wards"] is None and found["rows"][0]["levels"] == [1, 2, 0]
+    assert "Too many people took part to count them by ward" in page.text
+
+
+def test_levels_and_homes_in_bulk_match_one_by_one(demo, django_assert_max_num_queries):
+    from pocketcouncil.accounts import queries as accounts
+    from pocketcouncil.accounts.models import User
+
+    users = list(User.objects.all())
+    with django_assert_max_num_queries(3):
+        found = accounts.levels_and_homes_for([u.pk for u in users])
+    assert {f.level for f in found.values()} >= {1, 2}
+    for user in users:
+        home = accounts.home_for(user)
+        checked = home is not None and home.in_council_area_at is not None
+        assert found[user.pk].level == accounts.level_for(user)
+        assert found[user.pk].home == ((home.longitude, home.latitude) if checked else None)

@@ -42,3 +42,5 @@ def test_council_data_stays_with_its_council(make_engagement, resident, staff, d
     assert client.get(f"/staff/oxford/engage/{oxford.slug}/").status_code == 403
     assert client.get(f"/staff/manchester/engage/{oxford.slug}/").status_code == 404
     assert client.get(f"/staff/oxford/engage/{oxford.slug}/export.json").status_code == 403
+    assert client.get(f"/staff/oxford/engage/{oxford.slug}/edit/").status_code == 403
+    assert client.get(f"/staff/manchester/engage/{oxford.slug}/edit/").status_code == 404

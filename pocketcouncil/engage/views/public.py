@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pocketcouncil.accounts import stepup
-from pocketcouncil.engage import actions, forms, queries, rules
+from pocketcouncil.engage import actions, forms, queries, rules, surveys
 from pocketcouncil.engage.models import (
     Action,
     Comment,
@@ -87,6 +87,10 @@ def engagement_page(request, council: str, slug: str):
         context["ballot"] = queries.ballot_of(engagement, user)
     if rules.phase_for(engagement, Action.STATEMENT_PROPOSE):
         context["statement_form"] = forms.StatementForm()
+    survey = queries.survey_of(engagement)
+    if survey is not None and rules.phase_for(engagement, Action.SURVEY_RESPOND):
+        context["survey"] = survey
+        context["survey_response"] = queries.survey_response_of(survey, user)
     return render(request, "engage/engagement.html", context)
 
 
@@ -328,6 +332,7 @@ def results(request, council: str, slug: str):
     if engagement.results_published_at is None:
         raise Http404
     poll = getattr(engagement, "poll", None)
+    survey = queries.survey_of(engagement)
     return render(
         request,
         "engage/results.html",
@@ -339,6 +344,7 @@ def results(request, council: str, slug: str):
             "budget": queries.budget_results(engagement) if engagement.budget_rule else None,
             "opinion": queries.opinion_for(engagement),
             "ideas": [i for i in queries.ideas_for(engagement) if i.state == "published"],
+            "survey_results": queries.survey_results_open_data(survey) if survey else None,
         },
     )
 
@@ -357,3 +363,185 @@ def results_json(request, council: str, slug: str):
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+# --- Surveys: one question a page, save as you go, check your answers, send ---
+
+
+def _survey(engagement: Engagement):
+    survey = queries.survey_of(engagement)
+    if survey is None or not rules.phase_for(engagement, Action.SURVEY_RESPOND):
+        raise Http404
+    return survey
+
+
+def _draft_answers(survey, user) -> tuple[object, dict]:
+    response = queries.survey_response_of(survey, user)
+    return response, (response.answers if response is not None else {})
+
+
+def _next_question(questions, answers: dict, after=None):
+    """The first question shown (after ``after``, if given) that has no answer yet."""
+    shown = surveys.visible_questions(questions, answers)
+    if after is not None:
+        ids = [q.pk for q in shown]
+        shown = shown[ids.index(after.pk) + 1 :] if after.pk in ids else shown
+    return next((q for q in shown if str(q.pk) not in answers), None)
+
+
+def _survey_url(engagement: Engagement, suffix: str = "") -> str:
+    return _url(engagement, "survey/" + suffix)
+
+
+def survey_start(request, council: str, slug: str):
+    engagement = _engagement(council, slug)
+    survey = _survey(engagement)
+    questions = queries.survey_questions(survey)
+    response, answers = _draft_answers(survey, request.user)
+    decision = rules.decide(request.user, engagement, Action.SURVEY_RESPOND)
+    next_question = _next_question(questions, answers) if questions else None
+    return render(
+        request,
+        "engage/survey/start.html",
+        {
+            "engagement": engagement,
+            "page_council": engagement.council,
+            "survey": survey,
+            "question_count": len(questions),
+            "first": questions[0] if questions else None,
+            "response": response,
+            "next_question": next_question,
+            "decision": decision,
+            "closes_at": rules.phase_for(engagement, Action.SURVEY_RESPOND).ends_at,
+        },
+    )
+
+
+def survey_question(request, council: str, slug: str, pk: int):
+    engagement = _engagement(council, slug)
+    survey = _survey(engagement)
+    questions = queries.survey_questions(survey)
+    question = next((q for q in questions if q.pk == pk), None)
+    if question is None:
+        raise Http404
+    if (response := _gate(request, engagement, Action.SURVEY_RESPOND)) is not None:
+        return response
+    draft, answers = _draft_answers(survey, request.user)
+    if draft is not None and draft.state == "submitted":
+        messages.info(request, _("You have already sent your answers. Thank you."))
+        return redirect(_survey_url(engagement))
+    shown = surveys.visible_questions(questions, answers)
+    if question not in shown:
+        following = _next_question(questions, answers)
+        return redirect(
+            _survey_url(engagement, f"questions/{following.pk}/" if following else "check/")
+        )
+    changing = request.GET.get("change") == "1"
+    error = None
+    data = _posted(request)
+    values = surveys.form_values(question, answers.get(str(question.pk)))
+    if data is not None:
+        try:
+            value, upload = surveys.parse(
+                question, data, request.FILES, existing=answers.get(str(question.pk))
+            )
+            actions.survey_answer_save(
+                survey=survey, actor=request.user, question=question, value=value, upload=upload
+            )
+        except surveys.AnswerInvalidError as invalid:
+            error = invalid
+            values = surveys.posted_values(question, data)
+        except actions.EngageError as refused:
+            messages.error(request, refused.message)
+            return redirect(_survey_url(engagement))
+        else:
+            if "later" in data:
+                messages.success(
+                    request,
+                    _(
+                        "Your answers are saved. Come back to this page to carry on; you can "
+                        "send them until the survey closes."
+                    ),
+                )
+                return redirect(_survey_url(engagement))
+            answers = queries.survey_response_of(survey, request.user).answers
+            following = _next_question(questions, answers, after=None if changing else question)
+            return redirect(
+                _survey_url(engagement, f"questions/{following.pk}/" if following else "check/")
+            )
+    index = shown.index(question)
+    previous = shown[index - 1] if index > 0 else None
+    return render(
+        request,
+        "engage/survey/question.html",
+        {
+            "engagement": engagement,
+            "page_council": engagement.council,
+            "survey": survey,
+            "question": question,
+            "number": index + 1,
+            "error": error,
+            "field": surveys.field_context(question, values, error=error),
+            "has_file": question.kind == "file" and bool(answers.get(str(question.pk))),
+            "back_url": _survey_url(engagement, f"questions/{previous.pk}/")
+            if previous
+            else _survey_url(engagement),
+            "changing": changing,
+        },
+    )
+
+
+def survey_check(request, council: str, slug: str):
+    engagement = _engagement(council, slug)
+    survey = _survey(engagement)
+    if (response := _gate(request, engagement, Action.SURVEY_RESPOND)) is not None:
+        return response
+    draft, answers = _draft_answers(survey, request.user)
+    if draft is None:
+        return redirect(_survey_url(engagement))
+    if draft.state == "submitted":
+        return redirect(_survey_url(engagement, "sent/"))
+    questions = queries.survey_questions(survey)
+    error = None
+    if _posted(request) is not None:
+        try:
+            actions.survey_submit(survey=survey, actor=request.user)
+        except actions.SurveyAnswerError as problem:
+            error = problem
+        except actions.EngageError as refused:
+            messages.error(request, refused.message)
+            return redirect(_survey_url(engagement))
+        else:
+            return redirect(_survey_url(engagement, "sent/"))
+    rows = [
+        {
+            "question": q,
+            "answer": surveys.answer_text(q, answers.get(str(q.pk))),
+            "change_url": _survey_url(engagement, f"questions/{q.pk}/?change=1"),
+        }
+        for q in surveys.visible_questions(questions, answers)
+    ]
+    return render(
+        request,
+        "engage/survey/check.html",
+        {
+            "engagement": engagement,
+            "page_council": engagement.council,
+            "survey": survey,
+            "rows": rows,
+            "error": error,
+        },
+    )
+
+
+def survey_sent(request, council: str, slug: str):
+    engagement = _engagement(council, slug)
+    survey = _survey(engagement)
+    response = queries.survey_response_of(survey, request.user)
+    if response is None or response.state != "submitted":
+        return redirect(_survey_url(engagement))
+    return render(
+        request,
+        "engage/survey/sent.html",
+        {"engagement": engagement, "page_council": engagement.council, "response": response},
+    )

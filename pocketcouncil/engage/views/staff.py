@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,8 +19,8 @@ from pocketcouncil.accounts import queries as accounts
 from pocketcouncil.accounts.permissions import staff_required
 from pocketcouncil.councils import queries as councils
 from pocketcouncil.councils.models import Council
-from pocketcouncil.engage import actions, forms, queries
-from pocketcouncil.engage.models import ContentKind, Engagement, Idea, PollOption
+from pocketcouncil.engage import actions, forms, queries, surveys
+from pocketcouncil.engage.models import ContentKind, Engagement, Idea, PollOption, SurveyQuestion
 
 
 def _council(request, slug: str, action: str) -> Council:
@@ -180,6 +181,8 @@ def engagement_page(request, slug: str, engagement_slug: str):
             "poll_create_form": forms.PollCreateForm() if poll is None else None,
             "project_form": forms.ProjectForm() if engagement.budget_rule else None,
             "projects": list(engagement.projects.all()) if engagement.budget_rule else [],
+            "survey": queries.survey_of(engagement),
+            "taking_part": queries.participation_by_area_and_level(engagement),
         },
     )
 
@@ -349,6 +352,29 @@ def engagement_new(request, slug: str):
     return render(request, "engage/staff/new.html", {"council": council, "form": form})
 
 
+@staff_required
+def engagement_edit(request, slug: str, engagement_slug: str):
+    council = _council(request, slug, "engage.manage")
+    engagement = _engagement(council, engagement_slug)
+    data = request.POST if request.method == "POST" else None
+    form = forms.EngagementEditForm(data, council=council, engagement=engagement)
+    if data is not None and form.is_valid():
+        try:
+            actions.engagement_update(
+                engagement=engagement, actor=request.user, **form.action_kwargs()
+            )
+        except actions.EngageError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Engagement saved."))
+            return redirect(_home(council, engagement.slug))
+    return render(
+        request,
+        "engage/staff/edit.html",
+        {"council": council, "engagement": engagement, "form": form},
+    )
+
+
 def _setup_post(request, slug, engagement_slug, form_class, do, done: str, *, form_kwargs):
     """Shared shape of the small set-up forms on an engagement's staff page."""
     council = _council(request, slug, "engage.manage")
@@ -473,3 +499,258 @@ def publish(request, slug: str, engagement_slug: str):
     except actions.EngageError as error:
         messages.error(request, error.message)
     return redirect(_home(council, engagement.slug))
+
+
+# --- Surveys ---
+
+
+def _survey_or_404(engagement):
+    survey = queries.survey_of(engagement)
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def _survey_home(council, engagement) -> str:
+    return reverse("engage:staff-survey", args=[council.slug, engagement.slug])
+
+
+@staff_required
+def survey_page(request, slug: str, engagement_slug: str):
+    """Build the survey: introduction and questions (add, change, move, remove)."""
+    council = _council(request, slug, "engage.manage")
+    engagement = _engagement(council, engagement_slug)
+    survey = queries.survey_of(engagement)
+    if request.method == "POST":
+        form = forms.SurveyForm(request.POST)
+        if form.is_valid():
+            actions.survey_set(
+                engagement=engagement,
+                actor=request.user,
+                introduction=form.cleaned_data["introduction"],
+            )
+            messages.success(request, _("Survey saved."))
+            return redirect(_survey_home(council, engagement))
+    else:
+        form = forms.SurveyForm(initial={"introduction": survey.introduction if survey else ""})
+    questions = queries.survey_questions(survey) if survey else []
+    return render(
+        request,
+        "engage/staff/survey.html",
+        {
+            "council": council,
+            "engagement": engagement,
+            "survey": survey,
+            "form": form,
+            "questions": questions,
+            "locked": actions.survey_editable(survey) if survey else "",
+            "has_phase": any(p.kind == "survey" for p in engagement.phases.all()),
+        },
+    )
+
+
+@staff_required
+def survey_question_edit(request, slug: str, engagement_slug: str, pk: int | None = None):
+    council = _council(request, slug, "engage.manage")
+    engagement = _engagement(council, engagement_slug)
+    survey = _survey_or_404(engagement)
+    question = None
+    if pk is not None:
+        question = SurveyQuestion.objects.filter(survey=survey, pk=pk).first()
+        if question is None:
+            raise Http404
+    data = request.POST if request.method == "POST" else None
+    form = forms.SurveyQuestionForm(data, survey=survey, question=question)
+    if data is not None and form.is_valid():
+        try:
+            if question is None:
+                actions.survey_question_add(survey=survey, actor=request.user, **form.spec())
+            else:
+                actions.survey_question_change(question=question, actor=request.user, **form.spec())
+        except actions.EngageError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Question saved."))
+            return redirect(_survey_home(council, engagement))
+    return render(
+        request,
+        "engage/staff/survey_question.html",
+        {"council": council, "engagement": engagement, "form": form, "question": question},
+    )
+
+
+@require_POST
+@staff_required
+def survey_question_move(request, slug: str, engagement_slug: str, pk: int):
+    council = _council(request, slug, "engage.manage")
+    engagement = _engagement(council, engagement_slug)
+    survey = _survey_or_404(engagement)
+    question = SurveyQuestion.objects.filter(survey=survey, pk=pk).first()
+    if question is None:
+        raise Http404
+    action = request.POST.get("do")
+    try:
+        if action == "remove":
+            actions.survey_question_remove(question=question, actor=request.user)
+            messages.success(request, _("Question removed."))
+        elif action in ("up", "down"):
+            actions.survey_question_move(question=question, actor=request.user, up=action == "up")
+            messages.success(request, _("Question moved."))
+        else:
+            messages.error(request, _("Choose move up, move down or remove."))
+    except actions.EngageError as error:
+        messages.error(request, error.message)
+    return redirect(_survey_home(council, engagement))
+
+
+@staff_required
+def survey_paper(request, slug: str, engagement_slug: str):
+    """Enter a paper response: every question on one page; blanks stay blank."""
+    council = _council(request, slug, "engage.manage")
+    engagement = _engagement(council, engagement_slug)
+    survey = _survey_or_404(engagement)
+    questions = queries.survey_questions(survey)
+    data = request.POST if request.method == "POST" else None
+    form = forms.PaperSurveyForm(data, council=council)
+    errors: dict[int, surveys.AnswerInvalidError] = {}
+    values: dict = {}
+    if data is not None:
+        answers, uploads = {}, {}
+        for question in questions:
+            prefix = f"q{question.pk}-"
+            values.update(surveys.posted_values(question, data, prefix=prefix))
+            optional = _optional(question)
+            try:
+                value, upload = surveys.parse(
+                    optional, data, request.FILES, prefix=prefix, partial_grid=True
+                )
+            except surveys.AnswerInvalidError as error:
+                errors[question.pk] = error
+                continue
+            if upload is not None:
+                uploads[str(question.pk)] = upload
+            elif value is not None:
+                answers[str(question.pk)] = value
+        if form.is_valid() and not errors:
+            try:
+                actions.survey_paper_enter(
+                    survey=survey,
+                    actor=request.user,
+                    reference=form.cleaned_data["reference"],
+                    ward=form.cleaned_data["ward"],
+                    answers=answers,
+                    uploads=uploads,
+                )
+            except actions.EngageError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Paper response entered."))
+                return redirect(reverse("engage:staff-survey-paper", args=[slug, engagement_slug]))
+    fields = [
+        {
+            "question": q,
+            "field": surveys.field_context(q, values, prefix=f"q{q.pk}-", error=errors.get(q.pk)),
+        }
+        for q in questions
+    ]
+    return render(
+        request,
+        "engage/staff/survey_paper.html",
+        {
+            "council": council,
+            "engagement": engagement,
+            "survey": survey,
+            "form": form,
+            "fields": fields,
+            "answer_errors": list(errors.values()),
+            "entered": queries.survey_results(survey, with_text=False)["paper"],
+        },
+    )
+
+
+def _optional(question: SurveyQuestion) -> SurveyQuestion:
+    """The question as an optional one: a blank on paper is recorded as no answer."""
+    optional = copy.copy(question)
+    optional.required = False
+    return optional
+
+
+@staff_required
+def survey_results(request, slug: str, engagement_slug: str):
+    council = _council(request, slug, "engage.manage")
+    engagement = _engagement(council, engagement_slug)
+    survey = _survey_or_404(engagement)
+    results = queries.survey_results(survey)
+    files = queries.survey_files(survey)
+    for summary in results["questions"]:
+        summary["file_list"] = [f for f in files if f.question_id == summary["id"]]
+    return render(
+        request,
+        "engage/staff/survey_results.html",
+        {
+            "council": council,
+            "engagement": engagement,
+            "survey": survey,
+            "results": results,
+        },
+    )
+
+
+FILE_CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+
+
+@staff_required
+def survey_file(request, slug: str, engagement_slug: str, token: str):
+    """A file a resident attached, for staff who run the engagement (always a download)."""
+    council = _council(request, slug, "engage.manage")
+    engagement = _engagement(council, engagement_slug)
+    survey = _survey_or_404(engagement)
+    try:
+        stored = queries.survey_file_get(survey, token)
+    except ObjectDoesNotExist as error:
+        raise Http404 from error
+    return FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=f"{engagement.slug}-{stored.token[:8]}.{stored.extension}",
+        content_type=FILE_CONTENT_TYPES[stored.extension],
+    )
+
+
+@staff_required
+def survey_export(request, slug: str, engagement_slug: str, fmt: str):
+    """Every sent survey response without personal data: one CSV row or JSON object each."""
+    if fmt not in ("json", "csv"):
+        raise Http404
+    council = _council(request, slug, "engage.manage")
+    engagement = _engagement(council, engagement_slug)
+    survey = _survey_or_404(engagement)
+    data = queries.survey_responses_for_export(survey)
+    name = f"{council.slug}-{engagement.slug}-survey"
+    if fmt == "json":
+        for row in data["responses"]:
+            row.pop("answers_text")
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return response
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    writer = csv.writer(response)
+    questions = data["questions"]
+    writer.writerow(
+        ["response", "channel", "sent_on", "ward", "level"]
+        + [f"{q['position']}. {q['question']}" for q in questions]
+    )
+    for row in data["responses"]:
+        writer.writerow(
+            [row["response"], row["channel"], row["sent_on"], row["ward"], row["level"] or ""]
+            + [_csv_safe(row["answers_text"][str(q["id"])]) for q in questions]
+        )
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """Stop a spreadsheet treating a resident's answer as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
