@@ -28,8 +28,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -40,11 +41,13 @@ from django.utils import timezone
 
 from pocketcouncil.accounts import permissions
 from pocketcouncil.councils.models import Council
-from pocketcouncil.transparency import spending_csv
+from pocketcouncil.transparency import indicators, spending_csv
 from pocketcouncil.transparency.models import (
     ACTIVE_STATES,
     ImportIssue,
     ImportState,
+    IndicatorScope,
+    IndicatorSnapshot,
     IssueSeverity,
     Payment,
     SpendingImport,
@@ -613,3 +616,128 @@ class _Unclosable:
 
     def __getattr__(self, name):
         return getattr(self._binary, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Performance indicators
+
+
+def indicators_to_data(found: indicators.Indicators) -> dict:
+    """An ``Indicators`` as JSON-ready data for the snapshot."""
+    data = asdict(found)
+    data["trend"] = [{**point, "month": point["month"].isoformat()} for point in data["trend"]]
+    return data
+
+
+@dataclass
+class RefreshResult:
+    council: str
+    cases: int
+    snapshots: int
+    seconds: float
+
+
+def indicators_refresh(*, council: Council, now: dt.datetime | None = None) -> RefreshResult:
+    """Compute a council's performance indicators and case statistics from its cases in ONE
+    streamed pass, and replace its stored snapshot in one transaction. Safe to run at any time
+    and repeatedly: each run replaces the last."""
+    from pocketcouncil.cases import queries as cases_queries
+
+    started = time.monotonic()
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=indicators.TREND_MONTHS * 31 + 31)
+    services: dict[int, str] = {}
+    wards: dict[str, str] = {}
+    statistics = indicators.CaseStatistics(now=now)
+    seen = 0
+
+    def facts():
+        nonlocal seen
+        for row in cases_queries.case_facts_for_council(
+            council_id=council.pk, since=since, until=now
+        ):
+            seen += 1
+            ward = row.ward_code or row.ward_name
+            if row.service_lgsl not in services:
+                services[row.service_lgsl] = row.service_name
+            if ward not in wards:
+                wards[ward] = row.ward_name or row.ward_code
+            statistics.add(
+                received_at=row.received_at,
+                service_lgsl=row.service_lgsl,
+                ward=ward,
+                status=row.status,
+            )
+            yield indicators.CaseFact(
+                received_at=row.received_at,
+                resolved_at=row.resolved_at,
+                due_at=row.due_at,
+                reopened=row.reopened,
+                satisfaction=row.satisfaction,
+                service_lgsl=row.service_lgsl,
+                ward=ward,
+            )
+
+    found = indicators.compute(facts(), now=now)
+    found.setdefault((None, None), _empty(now))
+    snapshots = []
+    for (lgsl, ward), values in found.items():
+        if lgsl is None and ward is None:
+            scope, key, label = IndicatorScope.COUNCIL, "", council.name
+        elif ward is None:
+            scope, key, label = IndicatorScope.SERVICE, str(lgsl), services.get(lgsl, "")
+        elif lgsl is None:
+            scope, key, label = IndicatorScope.WARD, ward, wards.get(ward, "")
+        else:
+            scope, key, label = (
+                IndicatorScope.SERVICE_WARD,
+                f"{lgsl}:{ward}",
+                wards.get(ward, ""),
+            )
+        snapshots.append(
+            IndicatorSnapshot(
+                council=council,
+                scope=scope,
+                key=key,
+                label=label,
+                service_lgsl=lgsl,
+                data=indicators_to_data(values),
+                computed_at=now,
+            )
+        )
+    snapshots.append(
+        IndicatorSnapshot(
+            council=council,
+            scope=IndicatorScope.STATISTICS,
+            key="",
+            label=council.name,
+            data={
+                "rows": [
+                    [month.isoformat(), lgsl, ward, group, count]
+                    for month, lgsl, ward, group, count in statistics.rows()
+                ],
+                "services": {str(k): v for k, v in services.items()},
+                "wards": wards,
+            },
+            computed_at=now,
+        )
+    )
+    with transaction.atomic():
+        IndicatorSnapshot.objects.filter(council=council).delete()
+        IndicatorSnapshot.objects.bulk_create(snapshots, batch_size=500)
+    return RefreshResult(
+        council=council.slug,
+        cases=seen,
+        snapshots=len(snapshots),
+        seconds=round(time.monotonic() - started, 3),
+    )
+
+
+def _empty(now: dt.datetime) -> indicators.Indicators:
+    """The whole-council figures of a council with no cases: zeros and an empty trend."""
+    months = [indicators.MonthPoint(month=point) for point in indicators.trend_months(now=now)]
+    return indicators.Indicators(trend=months)
+
+
+def indicators_refresh_all(*, now: dt.datetime | None = None) -> list[RefreshResult]:
+    return [indicators_refresh(council=c, now=now) for c in Council.objects.order_by("slug")]

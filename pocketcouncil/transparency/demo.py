@@ -11,10 +11,11 @@ from django.conf import settings
 
 from pocketcouncil.core.demo_support import DemoReport, upsert
 from pocketcouncil.councils.models import Area, AreaKind, Council
-from pocketcouncil.transparency import actions
+from pocketcouncil.transparency import actions, queries
 from pocketcouncil.transparency.models import (
     ACTIVE_STATES,
     BudgetLine,
+    IndicatorSnapshot,
     Precept,
     PreceptKind,
     SpendingImport,
@@ -141,3 +142,15 @@ def load(report: DemoReport) -> None:
         report.created[label] += 1
         if result.error:
             raise RuntimeError(f"Demo spending import failed: {result.error}")
+    # Performance indicators from the demo councils' cases (the cases demo loads a year of
+    # finished cases): computed once, as the hourly task would. Loading again leaves existing
+    # figures alone (the loader changes nothing the second time); the task or
+    # ``manage.py transparency_indicators`` brings them up to date.
+    label = str(IndicatorSnapshot._meta.verbose_name_plural)
+    computed = queries.councils_with_performance()
+    for council in Council.objects.filter(is_demo=True).order_by("slug"):
+        if council.pk in computed:
+            report.unchanged[label] += 1
+            continue
+        result = actions.indicators_refresh(council=council)
+        report.created[label] += result.snapshots

@@ -1,9 +1,9 @@
 """Performance indicators computed from cases and surveys, never typed in.
 
-NOT WIRED YET: the cases app does not yet say how to read its cases as ``CaseFact`` rows (a
-query in ``cases.queries`` yielding them is the missing piece), so no page publishes these
-figures. Everything here is a pure function over plain facts, tested with generated case
-histories whose answers are known (tests/test_indicators.py).
+Everything here is a pure function over plain facts, tested with generated case histories whose
+answers are known (tests/test_indicators.py). ``cases.queries.case_facts_for_council`` streams a
+council's cases as rows; ``actions.indicators_refresh`` turns them into ``CaseFact``s, computes
+and stores a snapshot (``IndicatorSnapshot``) that the pages read.
 
 Each indicator has a one-line definition for residents and the method, in ``DEFINITIONS``.
 """
@@ -128,6 +128,7 @@ class Indicators:
     resolved: int = 0
     median_days: int | None = None
     p90_days: int | None = None
+    with_target: int = 0  # resolved cases that had a due date
     within_target: float | None = None  # 0 to 1
     reopened: float | None = None  # 0 to 1
     satisfaction: float | None = None  # 0 to 1
@@ -168,6 +169,7 @@ class _Accumulator:
             resolved=resolved,
             median_days=nearest_rank(days, 50),
             p90_days=nearest_rank(days, 90),
+            with_target=self.due,
             within_target=self.on_time / self.due if self.due else None,
             reopened=self.reopened / resolved if resolved else None,
             satisfaction=self.satisfied / self.answers if self.answers else None,
@@ -176,42 +178,71 @@ class _Accumulator:
         )
 
 
+def trend_months(*, now: dt.datetime) -> list[dt.date]:
+    """The first days of the last 12 calendar months (UK time), oldest first, this one last."""
+    this_month = _month_start(now.astimezone(LONDON).date())
+    return [_months_back(this_month, back) for back in range(TREND_MONTHS - 1, -1, -1)]
+
+
 def compute(
     facts: Iterable[CaseFact], *, now: dt.datetime
-) -> dict[tuple[int, str | None], Indicators]:
-    """Indicators per (service, ward) and per (service, None) for the whole council, over the
-    12 months before ``now``. Streams the facts once; memory grows with the number of
-    resolved cases (their resolution times are needed for the median)."""
+) -> dict[tuple[int | None, str | None], Indicators]:
+    """Indicators over the 12 months before ``now``, per (service, ward), per (service, None)
+    for a service across the council, per (None, ward) for every service in a ward and
+    (None, None) for the whole council. Streams the facts once; memory grows with the number
+    of resolved cases (their resolution times are needed for the median)."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    this_month = _month_start(now.astimezone(LONDON).date())
-    months = [_months_back(this_month, back) for back in range(TREND_MONTHS - 1, -1, -1)]
+    months = trend_months(now=now)
     since = now - dt.timedelta(days=365)
-    groups: dict[tuple[int, str | None], _Accumulator] = defaultdict(lambda: _Accumulator(months))
+    groups: dict[tuple[int | None, str | None], _Accumulator] = defaultdict(
+        lambda: _Accumulator(months)
+    )
+    month_of: dict[dt.date, dt.date] = {}  # UK date -> its month, worked out once a day
+
+    def month(moment: dt.datetime) -> dt.date:
+        day = moment.astimezone(LONDON).date()
+        found = month_of.get(day)
+        if found is None:
+            found = month_of[day] = _month_start(day)
+        return found
+
     for fact in facts:
-        keys = [(fact.service_lgsl, fact.ward), (fact.service_lgsl, None)]
-        accumulators = [groups[key] for key in keys]
-        received_month = _month_start(fact.received_at.astimezone(LONDON).date())
+        accumulators = (
+            groups[(fact.service_lgsl, fact.ward)],
+            groups[(fact.service_lgsl, None)],
+            groups[(None, fact.ward)],
+            groups[(None, None)],
+        )
+        received_in_window = since <= fact.received_at <= now
+        received_month = month(fact.received_at)
         for acc in accumulators:
-            if since <= fact.received_at <= now:
+            if received_in_window:
                 acc.received += 1
-            if received_month in acc.months:
-                acc.months[received_month][0] += 1
+            point = acc.months.get(received_month)
+            if point is not None:
+                point[0] += 1
         if fact.resolved_at is None or not since <= fact.resolved_at <= now:
             continue
         days = working_days(fact.received_at, fact.resolved_at)
-        resolved_month = _month_start(fact.resolved_at.astimezone(LONDON).date())
+        resolved_month = month(fact.resolved_at)
+        has_due = fact.due_at is not None
+        on_time = has_due and fact.resolved_at <= fact.due_at
+        reopened = bool(fact.reopened)
+        answered = fact.satisfaction is not None
+        satisfied = answered and fact.satisfaction >= SATISFIED_FROM
         for acc in accumulators:
             acc.days.append(days)
-            if fact.due_at is not None:
+            if has_due:
                 acc.due += 1
-                acc.on_time += fact.resolved_at <= fact.due_at
-            acc.reopened += bool(fact.reopened)
-            if fact.satisfaction is not None:
+                acc.on_time += on_time
+            acc.reopened += reopened
+            if answered:
                 acc.answers += 1
-                acc.satisfied += fact.satisfaction >= SATISFIED_FROM
-            if resolved_month in acc.months:
-                acc.months[resolved_month][1].append(days)
+                acc.satisfied += satisfied
+            point = acc.months.get(resolved_month)
+            if point is not None:
+                point[1].append(days)
     return {key: acc.result() for key, acc in groups.items()}
 
 
@@ -222,3 +253,47 @@ def typical_time_sentence(indicators: Indicators, *, what: str) -> str | None:
     days = indicators.median_days
     unit = "working day" if days == 1 else "working days"
     return f"{what} here are usually dealt with in {days} {unit}."
+
+
+# ---------------------------------------------------------------------------------------------
+# Anonymised case statistics: counts per month received x service x ward x status group
+
+STATUS_GROUPS = {
+    "submitted": "open",
+    "acknowledged": "open",
+    "in_progress": "open",
+    "waiting": "open",
+    "resolved": "fixed",
+    "closed": "closed",
+    "rejected": "rejected",
+    "duplicate": "duplicate",
+}
+
+
+class CaseStatistics:
+    """Counts cases received in each of the last 12 months (UK time) by service, ward and
+    status group (open, fixed, closed, rejected, duplicate). Memory grows with the number of
+    distinct cells, never with the number of cases."""
+
+    def __init__(self, *, now: dt.datetime):
+        this_month = _month_start(now.astimezone(LONDON).date())
+        self.first_month = _months_back(this_month, TREND_MONTHS - 1)
+        self.now = now
+        self.counts: dict[tuple[dt.date, int, str, str], int] = defaultdict(int)
+
+    def add(self, *, received_at: dt.datetime, service_lgsl: int, ward: str, status: str) -> None:
+        if received_at > self.now:
+            return
+        month = _month_start(received_at.astimezone(LONDON).date())
+        if month < self.first_month:
+            return
+        group = STATUS_GROUPS.get(status, "other")
+        self.counts[(month, service_lgsl, ward, group)] += 1
+
+    def rows(self) -> list[tuple[dt.date, int, str, str, int]]:
+        return sorted((*key, count) for key, count in self.counts.items())
+
+
+def suppressed(count: int | None, *, minimum: int) -> bool:
+    """Whether a figure from ``count`` cases is too small to publish (1 to minimum - 1)."""
+    return count is not None and 0 < count < minimum

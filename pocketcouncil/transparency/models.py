@@ -317,3 +317,39 @@ class BudgetLine(models.Model):
 
     def __str__(self):
         return f"{self.service}: £{self.amount}"
+
+
+class IndicatorScope(models.TextChoices):
+    COUNCIL = "council", _("Whole council")
+    SERVICE = "service", _("Service")
+    WARD = "ward", _("Ward")
+    SERVICE_WARD = "service_ward", _("Service in a ward")
+    STATISTICS = "statistics", _("Case statistics")
+
+
+class IndicatorSnapshot(models.Model):
+    """Performance indicators as last computed from a council's cases (never typed in).
+
+    ``actions.indicators_refresh`` replaces all of a council's rows at once, in one transaction,
+    so a page never mixes two computations. ``key`` is "" for the council, the LGSL code for a
+    service, the ward's GSS code (or name) for a ward, "<lgsl>:<ward>" for a service in a ward.
+    ``data`` holds the unsuppressed figures: small numbers are suppressed when they are read.
+    """
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=20, choices=IndicatorScope.choices)
+    key = models.CharField(max_length=250, blank=True)
+    label = models.CharField(max_length=300, blank=True)
+    service_lgsl = models.PositiveIntegerField(null=True, blank=True)
+    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "scope", "key"], name="indicator_snapshot_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.council_id} {self.scope} {self.key}"

@@ -86,6 +86,60 @@ def _envelope(row_schema: dict, extra: dict | None = None) -> dict:
 
 
 MONEY = {"type": "string", "description": "Pounds, two decimals, e.g. `1234.50`."}
+SUPPRESSED = (
+    " Null when worked out from fewer than 5 cases (suppressed to protect privacy), or when "
+    "there is nothing to work it out from."
+)
+
+
+def _count(description: str) -> dict:
+    return {"type": "integer", "nullable": True, "description": description + SUPPRESSED}
+
+
+PERFORMANCE_404 = {
+    "304": {"description": "Not modified since the ETag / Last-Modified you sent."},
+    "404": {"description": "No such council (or service), or its figures are not computed yet."},
+}
+PERFORMANCE_META = {
+    "computed_at": {"type": "string", "format": "date-time"},
+    "period": {"type": "string"},
+    "suppression": {"type": "string"},
+    "definitions": {
+        "type": "object",
+        "description": "Each indicator's one-line definition and how it is worked out.",
+        "additionalProperties": {
+            "type": "object",
+            "properties": {"definition": {"type": "string"}, "method": {"type": "string"}},
+        },
+    },
+}
+INDICATOR_ROW = {
+    "type": "object",
+    "properties": {
+        "scope": {
+            "type": "string",
+            "enum": ["council", "service", "ward", "service_ward"],
+            "description": "What the row covers: the whole council, a service, a ward, or a "
+            "service in a ward.",
+        },
+        "service_lgsl": {
+            "type": "integer",
+            "nullable": True,
+            "description": "Local Government Service List code (null for council and ward rows).",
+        },
+        "service": {"type": "string"},
+        "ward_code": {"type": "string", "description": "GSS code of the ward, if it has one."},
+        "ward": {"type": "string", "description": "The ward the cases were reported in."},
+        "received": _count("Requests received in the last 12 months."),
+        "resolved": _count("Requests dealt with in the last 12 months."),
+        "median_working_days": _count("Median working days from received to dealt with."),
+        "p90_working_days": _count("90th percentile of the same working days."),
+        "within_target_percent": _count("Percent dealt with by the promised date."),
+        "reopened_percent": _count("Percent of those dealt with that were reopened."),
+        "satisfied_percent": _count("Percent of survey answers of 4 or 5 out of 5."),
+        "survey_answers": _count("How many answered the survey."),
+    },
+}
 
 
 def contribution() -> dict:
@@ -153,8 +207,90 @@ def contribution() -> dict:
                     "responses": {"200": _ok("TransparencyCouncilTax"), **CONDITIONAL},
                 }
             },
+            "/councils/{slug}/performance/": {
+                "get": {
+                    "tags": TAG,
+                    "operationId": "transparency_performance",
+                    "summary": "Performance indicators for the council, per service and per ward",
+                    "description": "Computed from cases and survey answers over the last 12 "
+                    "months, recomputed every hour. Suppressed figures are null (JSON) or "
+                    "empty (CSV).",
+                    "parameters": [SLUG, FORMAT],
+                    "responses": {"200": _ok("TransparencyPerformance"), **PERFORMANCE_404},
+                }
+            },
+            "/councils/{slug}/performance/services/{lgsl}/": {
+                "get": {
+                    "tags": TAG,
+                    "operationId": "transparency_performance_service",
+                    "summary": "One service's indicators per ward, or its 12-month trend",
+                    "parameters": [
+                        SLUG,
+                        {
+                            "name": "lgsl",
+                            "in": "path",
+                            "required": True,
+                            "description": "The service's LGSL code, e.g. 557.",
+                            "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647},
+                        },
+                        FORMAT,
+                        _query(
+                            "table",
+                            "`trend` for the last 12 months, month by month (columns month, "
+                            "received, resolved, median_working_days); otherwise the service "
+                            "and a row per ward.",
+                            {"type": "string", "enum": ["trend", "wards"]},
+                        ),
+                    ],
+                    "responses": {"200": _ok("TransparencyPerformance"), **PERFORMANCE_404},
+                }
+            },
+            "/councils/{slug}/performance/statistics/": {
+                "get": {
+                    "tags": TAG,
+                    "operationId": "transparency_case_statistics",
+                    "summary": "Anonymised request counts: month x service x ward x status",
+                    "description": "Cases received in each of the last 12 calendar months (UK "
+                    "time). No personal data, no free text, no locations finer than a ward; "
+                    "counts from 1 to 4 are null (JSON) or empty (CSV).",
+                    "parameters": [SLUG, FORMAT],
+                    "responses": {"200": _ok("TransparencyCaseStatistics"), **PERFORMANCE_404},
+                }
+            },
         },
         "schemas": {
+            "TransparencyPerformance": _envelope(
+                {
+                    "type": "object",
+                    "description": "An indicator row (default) or, with `table=trend`, a "
+                    "month: month (`YYYY-MM`), received, resolved, median_working_days.",
+                    "properties": INDICATOR_ROW["properties"],
+                },
+                {**PERFORMANCE_META, "service_lgsl": {"type": "integer"}},
+            ),
+            "TransparencyCaseStatistics": _envelope(
+                {
+                    "type": "object",
+                    "properties": {
+                        "month": {"type": "string", "description": "`YYYY-MM`, UK time."},
+                        "service_lgsl": {"type": "integer"},
+                        "service": {"type": "string"},
+                        "ward_code": {"type": "string"},
+                        "ward": {"type": "string"},
+                        "status": {
+                            "type": "string",
+                            "enum": ["open", "fixed", "closed", "rejected", "duplicate", "other"],
+                        },
+                        "cases": _count("Cases."),
+                    },
+                },
+                {
+                    "computed_at": {"type": "string", "format": "date-time"},
+                    "period": {"type": "string"},
+                    "suppression": {"type": "string"},
+                    "statuses": {"type": "object", "additionalProperties": {"type": "string"}},
+                },
+            ),
             "TransparencyPayments": _envelope(
                 {
                     "type": "object",

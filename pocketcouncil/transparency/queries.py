@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from django.conf import settings
 from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce
 
@@ -18,6 +19,8 @@ from pocketcouncil.transparency.models import (
     BudgetLine,
     Dimension,
     ImportState,
+    IndicatorScope,
+    IndicatorSnapshot,
     Payment,
     Precept,
     SpendingImport,
@@ -385,3 +388,267 @@ def budget_lines_for_council(*, council: Council, year: int) -> list[BudgetLine]
         .select_related("precept")
         .order_by("precept__kind", "precept__name", "position", "service")
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Performance indicators, read from the stored snapshot (actions.indicators_refresh)
+
+
+def small_numbers() -> int:
+    """Figures worked out from fewer cases than this are not published."""
+    return getattr(settings, "TRANSPARENCY_SMALL_NUMBERS", 5)
+
+
+# Cases needed before a service page says how long the service usually takes.
+FIX_TIME_MINIMUM = 10
+
+
+def _hide(count: int | None, minimum: int) -> bool:
+    return count is not None and 0 < count < minimum
+
+
+def _percent(share: float | None) -> int | None:
+    return None if share is None else round(share * 100)
+
+
+@dataclass
+class Figures:
+    """One council, service, ward or service-in-ward, small numbers already suppressed: a
+    suppressed figure is None and its name is in ``suppressed``."""
+
+    scope: str
+    key: str
+    label: str
+    service_lgsl: int | None
+    received: int | None
+    resolved: int | None
+    median_days: int | None
+    p90_days: int | None
+    within_target: int | None  # percent
+    reopened: int | None  # percent
+    satisfaction: int | None  # percent
+    satisfaction_answers: int | None
+    trend: list[dict]
+    suppressed: set[str] = field(default_factory=set)
+
+    @property
+    def ward_code(self) -> str:
+        return self.key.split(":", 1)[-1] if self.scope in ("ward", "service_ward") else ""
+
+    @property
+    def has_trend(self) -> bool:
+        return any(point["received"] or point["resolved"] for point in self.trend)
+
+
+def _figures(snapshot: IndicatorSnapshot, minimum: int) -> Figures:
+    data = snapshot.data
+    hidden = set()
+    received, resolved = data["received"], data["resolved"]
+    if _hide(received, minimum):
+        hidden.add("received")
+    if _hide(resolved, minimum):
+        hidden |= {"resolved", "median_days", "p90_days", "reopened"}
+    if _hide(data.get("with_target", 0), minimum):
+        hidden.add("within_target")
+    if _hide(data["satisfaction_answers"], minimum):
+        hidden |= {"satisfaction", "satisfaction_answers"}
+    trend = []
+    biggest = max([p["received"] for p in data["trend"]] + [1])
+    for point in data["trend"]:
+        month_hidden = set()
+        if _hide(point["received"], minimum):
+            month_hidden.add("received")
+        if _hide(point["resolved"], minimum):
+            month_hidden |= {"resolved", "median_days"}
+        shown = {
+            name: None if name in month_hidden else point[name]
+            for name in ("received", "resolved", "median_days")
+        }
+        trend.append(
+            {
+                "month": dt.date.fromisoformat(point["month"]),
+                **shown,
+                "suppressed": month_hidden,
+                "bar": 0 if shown["received"] is None else round(100 * point["received"] / biggest),
+            }
+        )
+
+    def value(name, raw):
+        return None if name in hidden else raw
+
+    return Figures(
+        scope=snapshot.scope,
+        key=snapshot.key,
+        label=snapshot.label,
+        service_lgsl=snapshot.service_lgsl,
+        received=value("received", received),
+        resolved=value("resolved", resolved),
+        median_days=value("median_days", data["median_days"]),
+        p90_days=value("p90_days", data["p90_days"]),
+        within_target=value("within_target", _percent(data["within_target"])),
+        reopened=value("reopened", _percent(data["reopened"])),
+        satisfaction=value("satisfaction", _percent(data["satisfaction"])),
+        satisfaction_answers=value("satisfaction_answers", data["satisfaction_answers"]),
+        trend=trend,
+        suppressed=hidden,
+    )
+
+
+@dataclass
+class Performance:
+    council: Figures
+    computed_at: dt.datetime
+    services: list[Figures]
+    wards: list[Figures]
+
+
+def performance_last_changed(*, council: Council) -> dt.datetime | None:
+    """When the council's figures were last computed, or None if they never were."""
+    return (
+        IndicatorSnapshot.objects.filter(council=council, scope=IndicatorScope.COUNCIL)
+        .values_list("computed_at", flat=True)
+        .first()
+    )
+
+
+def councils_with_performance() -> set[int]:
+    """Ids of the councils whose figures have been computed (one query)."""
+    return set(
+        IndicatorSnapshot.objects.filter(scope=IndicatorScope.COUNCIL).values_list(
+            "council_id", flat=True
+        )
+    )
+
+
+def performance_get(*, council: Council) -> Performance | None:
+    """The council's figures, per service and per ward (one query). None until computed."""
+    rows = list(
+        IndicatorSnapshot.objects.filter(
+            council=council,
+            scope__in=[IndicatorScope.COUNCIL, IndicatorScope.SERVICE, IndicatorScope.WARD],
+        )
+    )
+    whole = next((r for r in rows if r.scope == IndicatorScope.COUNCIL), None)
+    if whole is None:
+        return None
+    minimum = small_numbers()
+    figures = [_figures(r, minimum) for r in rows]
+    return Performance(
+        council=next(f for f in figures if f.scope == IndicatorScope.COUNCIL),
+        computed_at=whole.computed_at,
+        services=sorted(
+            (f for f in figures if f.scope == IndicatorScope.SERVICE),
+            key=lambda f: f.label.lower(),
+        ),
+        wards=sorted(
+            (f for f in figures if f.scope == IndicatorScope.WARD),
+            key=lambda f: (f.key == "", f.label.lower()),
+        ),
+    )
+
+
+@dataclass
+class ServicePerformance:
+    service: Figures
+    computed_at: dt.datetime
+    wards: list[Figures]
+
+
+def performance_for_service(*, council: Council, lgsl: int) -> ServicePerformance | None:
+    """One service's figures, with a row per ward (one query). None if it has none."""
+    snapshots = list(
+        IndicatorSnapshot.objects.filter(
+            council=council,
+            service_lgsl=lgsl,
+            scope__in=[IndicatorScope.SERVICE, IndicatorScope.SERVICE_WARD],
+        )
+    )
+    whole = next((r for r in snapshots if r.scope == IndicatorScope.SERVICE), None)
+    if whole is None:
+        return None
+    minimum = small_numbers()
+    rows = [_figures(r, minimum) for r in snapshots if r is not whole]
+    return ServicePerformance(
+        service=_figures(whole, minimum),
+        computed_at=whole.computed_at,
+        wards=sorted(rows, key=lambda f: (f.ward_code == "", f.label.lower())),
+    )
+
+
+@dataclass(frozen=True)
+class FixTime:
+    median_days: int
+    p90_days: int
+    resolved: int
+    computed_at: dt.datetime
+
+
+def service_fix_time(*, council_id: int, lgsl: int) -> FixTime | None:
+    """How long a service usually takes at a council, from the stored figures (one query).
+    None until enough cases (``FIX_TIME_MINIMUM``) were resolved in the last 12 months."""
+    row = (
+        IndicatorSnapshot.objects.filter(
+            council_id=council_id, scope=IndicatorScope.SERVICE, key=str(lgsl)
+        )
+        .values_list("data", "computed_at")
+        .first()
+    )
+    if row is None:
+        return None
+    data, computed_at = row
+    if data["median_days"] is None or data["resolved"] < max(FIX_TIME_MINIMUM, small_numbers()):
+        return None
+    return FixTime(
+        median_days=data["median_days"],
+        p90_days=data["p90_days"],
+        resolved=data["resolved"],
+        computed_at=computed_at,
+    )
+
+
+@dataclass
+class CaseStatistics:
+    computed_at: dt.datetime
+    rows: list[dict]  # month, service_lgsl, service, ward_code, ward, status, cases (None: hidden)
+    months: list[dict]  # per month: month and a count per status group, for the page
+
+
+STATUS_GROUP_ORDER = ["open", "fixed", "closed", "rejected", "duplicate", "other"]
+
+
+def case_statistics_get(*, council: Council) -> CaseStatistics | None:
+    """Anonymised counts of cases per month x service x ward x status group, with counts from
+    1 to ``small_numbers() - 1`` suppressed (None). None until computed."""
+    snapshot = IndicatorSnapshot.objects.filter(
+        council=council, scope=IndicatorScope.STATISTICS, key=""
+    ).first()
+    if snapshot is None:
+        return None
+    minimum = small_numbers()
+    services, wards = snapshot.data["services"], snapshot.data["wards"]
+    rows = []
+    per_month: dict[str, dict[str, int]] = {}
+    for month, lgsl, ward, group, count in snapshot.data["rows"]:
+        totals = per_month.setdefault(month, dict.fromkeys(STATUS_GROUP_ORDER, 0))
+        totals[group] = totals.get(group, 0) + count
+        rows.append(
+            {
+                "month": month[:7],
+                "service_lgsl": lgsl,
+                "service": services.get(str(lgsl), ""),
+                "ward_code": ward if wards.get(ward, "") != ward else "",
+                "ward": wards.get(ward, ""),
+                "status": group,
+                "cases": None if _hide(count, minimum) else count,
+            }
+        )
+    months = [
+        {
+            "month": dt.date.fromisoformat(month),
+            "counts": [
+                None if _hide(totals[g], minimum) else totals[g] for g in STATUS_GROUP_ORDER
+            ],
+        }
+        for month, totals in sorted(per_month.items())
+    ]
+    return CaseStatistics(computed_at=snapshot.computed_at, rows=rows, months=months)

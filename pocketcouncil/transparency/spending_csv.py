@@ -311,7 +311,9 @@ def _parse_date_cached(text: str) -> dt.date:
         raise ValueProblem(IssueKind.BAD_DATE, f"'{text}' is not a real date.") from None
 
 
-_NUMBER = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?$")
+# ASCII digits only (\d would take any script's), and at most 15 before the point: a payment
+# bigger than that is a mistake, and int() refuses strings of more than 4,300 digits anyway.
+_NUMBER = re.compile(r"^([0-9]{1,3}(?:,[0-9]{3}){0,4}|[0-9]{1,15})?(?:\.([0-9]{1,20}))?$")
 MAX_PENCE = 99_999_999_999_999
 
 
@@ -319,6 +321,7 @@ def parse_amount(text: str) -> int:
     """The amount in pence. '£1,234.50' -> 123450; '(1,234.50)', '-1234.5', '£-5' and
     '12.00CR' are credits (negative)."""
     original = text.strip()
+    shown = original if len(original) <= 40 else original[:40] + "…"
     if not original:
         raise ValueProblem(IssueKind.NO_AMOUNT, "The amount is blank.")
     value = original.replace(" ", "")
@@ -335,17 +338,17 @@ def parse_amount(text: str) -> int:
         negative, value = not negative, value[1:]
     match = _NUMBER.match(value)
     if match is None or not (match[1] or match[2]):
-        raise ValueProblem(IssueKind.BAD_AMOUNT, f"'{original}' is not an amount of money.")
+        raise ValueProblem(IssueKind.BAD_AMOUNT, f"'{shown}' is not an amount of money.")
     whole, fraction = match[1] or "0", match[2] or ""
     if len(fraction) > 2:
         if fraction[2:].strip("0"):
             raise ValueProblem(
-                IssueKind.BAD_AMOUNT, f"'{original}' has fractions of a penny; check the column."
+                IssueKind.BAD_AMOUNT, f"'{shown}' has fractions of a penny; check the column."
             )
         fraction = fraction[:2]
     pence = int(whole.replace(",", "")) * 100 + int(fraction.ljust(2, "0"))
     if pence > MAX_PENCE:
-        raise ValueProblem(IssueKind.BAD_AMOUNT, f"'{original}' is too large to be a payment.")
+        raise ValueProblem(IssueKind.BAD_AMOUNT, f"'{shown}' is too large to be a payment.")
     return -pence if negative else pence
 
 
@@ -469,8 +472,19 @@ class SpendingReader:
         self.reader = csv.reader(self.text)
         self.header = self._find_header()
 
+    def _records(self) -> Iterator[list[str]]:
+        """The csv reader's records; a line it cannot read at all (a cell longer than the csv
+        module's limit, a NUL byte) stops the file with its line number, never a crash."""
+        try:
+            yield from self.reader
+        except csv.Error as error:
+            raise SpendingFileError(
+                f"Line {self.reader.line_num + 1} cannot be read as CSV ({error}). Check the file "
+                "was saved as CSV, then try again."
+            ) from None
+
     def _find_header(self) -> Header:
-        for junk, cells in enumerate(self.reader):
+        for junk, cells in enumerate(self._records()):
             if looks_like_header(cells):
                 # Trailing empty columns (a habit of spreadsheets) are dropped.
                 while cells and not cells[-1].strip():
@@ -493,7 +507,7 @@ class SpendingReader:
     def lines(self) -> Iterator[tuple[int, list[str]]]:
         """(line number where the record starts, cells) for every line after the header."""
         previous = self.reader.line_num
-        for cells in self.reader:
+        for cells in self._records():
             yield previous + 1, cells
             previous = self.reader.line_num
 
@@ -502,7 +516,7 @@ class SpendingReader:
     ) -> Iterator[ParsedRow | Issue]:
         parse = LineParser(mapping, self.header.cells, today=today).parse
         previous = self.reader.line_num
-        for cells in self.reader:
+        for cells in self._records():
             yield parse(cells, previous + 1)
             previous = self.reader.line_num
 

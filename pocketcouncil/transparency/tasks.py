@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
-from django.db import connections
+from django.conf import settings
+from django.db import connections, transaction
+from django.utils import timezone
 from django_tasks import task
 
 from pocketcouncil.transparency import actions
@@ -75,3 +78,47 @@ def spending_import_task(spending_import_id: int) -> dict:
         "rows_imported": result.rows_imported,
         "rows_skipped": result.rows_skipped,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Performance indicators: recomputed every TRANSPARENCY_INDICATORS_INTERVAL_MINUTES (60).
+
+
+def interval() -> timedelta:
+    return timedelta(minutes=getattr(settings, "TRANSPARENCY_INDICATORS_INTERVAL_MINUTES", 60))
+
+
+@task(queue_name="default")
+def indicators_refresh_task() -> dict:
+    """Recompute every council's indicators, then queue the next run. Idempotent: each run
+    replaces the snapshot; a failure for one council does not stop the others."""
+    from pocketcouncil.councils import queries as councils_queries
+
+    done = {}
+    for council in councils_queries.council_list():
+        try:
+            result = actions.indicators_refresh(council=council)
+        except Exception:
+            logger.exception("Indicators for %s could not be computed", council.slug)
+            done[council.slug] = "failed"
+        else:
+            done[council.slug] = result.cases
+    schedule_next()
+    return done
+
+
+def _path() -> str:
+    return f"{indicators_refresh_task.func.__module__}.{indicators_refresh_task.name}"
+
+
+def schedule_next(*, at=None) -> bool:
+    """Queue the next run (unless one is already waiting). Returns whether one was queued."""
+    if not indicators_refresh_task.get_backend().supports_defer:
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    with transaction.atomic():
+        if DBTaskResult.objects.filter(status="READY", task_path=_path()).exists():
+            return False
+        indicators_refresh_task.using(run_after=at or timezone.now() + interval()).enqueue()
+    return True

@@ -16,6 +16,17 @@ urlpatterns = [
         views.council_tax_for_council,
         name="council-tax-council",
     ),
+    path("councils/<slug:slug>/performance/", views.performance, name="performance"),
+    path(
+        "councils/<slug:slug>/performance/services/<int:lgsl>/",
+        views.performance_service,
+        name="performance-service",
+    ),
+    path(
+        "councils/<slug:slug>/performance/statistics/",
+        views.case_statistics,
+        name="case-statistics",
+    ),
     path("open-data/", views.open_data, name="open-data"),
     path("staff/spending/", views_staff.import_list, name="staff-spending-imports"),
     path("staff/spending/upload/", views_staff.import_upload, name="staff-spending-upload"),

@@ -14,9 +14,10 @@ from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pocketcouncil.core.params import query_text
 from pocketcouncil.councils import queries as council_queries
 from pocketcouncil.councils.models import Council
-from pocketcouncil.transparency import opendata, queries
+from pocketcouncil.transparency import indicators, opendata, queries
 from pocketcouncil.transparency.models import Dimension, Precept
 
 TOP = 10
@@ -36,6 +37,10 @@ def _int(value, default=None):
         return int(value)
     except (TypeError, ValueError):
         return default
+
+
+# Further than this is past any real list, and a bigger page number would overflow OFFSET.
+MAX_PAGE = 100_000
 
 
 def _period(request, council) -> tuple[queries.Period | None, list[int]]:
@@ -145,7 +150,7 @@ def spending_breakdown(request, slug, dimension):
     period, years = _period(request, council)
     if period is None:
         raise Http404("No spending data")
-    search = request.GET.get("q", "").strip()[:100]
+    search = query_text(request, "q")
     totals = queries.spending_totals(
         council=council, dimension=dimension, period=period, search=search
     )
@@ -189,9 +194,9 @@ def _payment_filter(request, period) -> queries.PaymentFilter:
     return queries.PaymentFilter(
         period=period,
         dimension=dimension,
-        value=request.GET.get("value") if dimension else None,
+        value=query_text(request, "value", 300) if dimension and "value" in request.GET else None,
         month=month,
-        search=request.GET.get("q", "").strip()[:100],
+        search=query_text(request, "q"),
     )
 
 
@@ -240,7 +245,7 @@ def payment_list(request, slug):
             file_name=f"{council.slug}-payments-{period.year}",
             meta={"council": council.name, "filter": filters.describe()},
         )
-    page = max(_int(request.GET.get("page"), 1), 1)
+    page = min(max(_int(request.GET.get("page"), 1), 1), MAX_PAGE)
     payments, has_next = queries.payment_page(council=council, filters=filters, page=page)
     query = request.GET.copy()
     query.pop("page", None)
@@ -395,11 +400,20 @@ def council_tax_for_council(request, slug):
 
 def open_data(request):
     councils = []
+    with_performance = queries.councils_with_performance()
     for council in council_queries.council_list():
         years = queries.spending_years(council=council)
         tax_years = queries.council_tax_years(council=council)
-        if years or tax_years:
-            councils.append({"council": council, "years": years, "tax_years": tax_years})
+        performance = council.pk in with_performance
+        if years or tax_years or performance:
+            councils.append(
+                {
+                    "council": council,
+                    "years": years,
+                    "tax_years": tax_years,
+                    "performance": performance,
+                }
+            )
     return render(
         request,
         "transparency/open_data.html",
@@ -408,5 +422,201 @@ def open_data(request):
             "licence_name": opendata.LICENCE_NAME,
             "licence_url": opendata.LICENCE_URL,
             "dimensions": Dimension.choices,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Performance indicators and anonymised case statistics
+
+LARGEST_LGSL = 2**31 - 1
+INDICATOR_COLUMNS = [
+    "scope",
+    "service_lgsl",
+    "service",
+    "ward_code",
+    "ward",
+    "received",
+    "resolved",
+    "median_working_days",
+    "p90_working_days",
+    "within_target_percent",
+    "reopened_percent",
+    "satisfied_percent",
+    "survey_answers",
+]
+TREND_COLUMNS = ["month", "received", "resolved", "median_working_days"]
+STATISTICS_COLUMNS = ["month", "service_lgsl", "service", "ward_code", "ward", "status", "cases"]
+
+
+def _indicator_row(figures: queries.Figures, *, service: str = "") -> dict:
+    in_ward = figures.scope in ("ward", "service_ward")
+    ward_key = figures.ward_code
+    return {
+        "scope": figures.scope,
+        "service_lgsl": figures.service_lgsl,
+        "service": service or (figures.label if figures.scope == "service" else ""),
+        "ward_code": ward_key if in_ward and ward_key != figures.label else "",
+        "ward": figures.label if in_ward else "",
+        "received": figures.received,
+        "resolved": figures.resolved,
+        "median_working_days": figures.median_days,
+        "p90_working_days": figures.p90_days,
+        "within_target_percent": figures.within_target,
+        "reopened_percent": figures.reopened,
+        "satisfied_percent": figures.satisfaction,
+        "survey_answers": figures.satisfaction_answers,
+    }
+
+
+def _performance_meta(council, computed_at) -> dict:
+    minimum = queries.small_numbers()
+    return {
+        "council": council.name,
+        "computed_at": computed_at.isoformat(),
+        "period": "The 12 months before computed_at.",
+        "suppression": (
+            f"Figures worked out from 1 to {minimum - 1} cases are left empty (null) to protect "
+            "privacy and avoid misleading figures."
+        ),
+        "definitions": {
+            name: {"definition": definition, "method": method}
+            for name, (definition, method) in indicators.DEFINITIONS.items()
+        },
+    }
+
+
+def _definitions():
+    return [
+        {"name": name, "definition": definition, "method": method}
+        for name, (definition, method) in indicators.DEFINITIONS.items()
+    ]
+
+
+def _performance_context(council, **extra) -> dict:
+    return {
+        "council": council,
+        "minimum": queries.small_numbers(),
+        "definitions": _definitions(),
+        **extra,
+    }
+
+
+def performance(request, slug):
+    council = _council_or_404(request, slug)
+    found = queries.performance_get(council=council)
+    if found is None:
+        if opendata.wanted_format(request):
+            raise Http404("The figures have not been worked out yet")
+        return render(request, "transparency/performance.html", _performance_context(council))
+    if opendata.wanted_format(request):
+        rows = [_indicator_row(found.council)]
+        rows += [_indicator_row(f) for f in found.services]
+        rows += [_indicator_row(f) for f in found.wards]
+        return _download(
+            request,
+            council,
+            last_changed=found.computed_at,
+            rows=rows,
+            columns=INDICATOR_COLUMNS,
+            file_name=f"{council.slug}-performance-indicators",
+            meta=_performance_meta(council, found.computed_at),
+        )
+    return render(
+        request,
+        "transparency/performance.html",
+        _performance_context(council, performance=found, whole_rows=[found.council]),
+    )
+
+
+def performance_service(request, slug, lgsl):
+    council = _council_or_404(request, slug)
+    if lgsl > LARGEST_LGSL:  # beyond the database's integers: no such service
+        raise Http404("No such service")
+    found = queries.performance_for_service(council=council, lgsl=lgsl)
+    if found is None:
+        raise Http404("No figures for this service here")
+    if opendata.wanted_format(request):
+        service_name = found.service.label
+        if request.GET.get("table") == "trend":
+            rows = [
+                {
+                    "month": point["month"].strftime("%Y-%m"),
+                    "received": point["received"],
+                    "resolved": point["resolved"],
+                    "median_working_days": point["median_days"],
+                }
+                for point in found.service.trend
+            ]
+            columns, name = TREND_COLUMNS, "trend"
+        else:
+            rows = [_indicator_row(found.service)]
+            rows += [_indicator_row(f, service=service_name) for f in found.wards]
+            columns, name = INDICATOR_COLUMNS, "by-ward"
+        return _download(
+            request,
+            council,
+            last_changed=found.computed_at,
+            rows=rows,
+            columns=columns,
+            file_name=f"{council.slug}-performance-{lgsl}-{name}",
+            meta={**_performance_meta(council, found.computed_at), "service_lgsl": lgsl},
+        )
+    service = found.service
+    busiest = max(service.trend, key=lambda p: p["received"] or 0, default=None)
+    return render(
+        request,
+        "transparency/performance_service.html",
+        _performance_context(council, found=found, service=service, busiest=busiest, lgsl=lgsl),
+    )
+
+
+def case_statistics(request, slug):
+    council = _council_or_404(request, slug)
+    found = queries.case_statistics_get(council=council)
+    if found is None:
+        if opendata.wanted_format(request):
+            raise Http404("The figures have not been worked out yet")
+        return render(request, "transparency/case_statistics.html", {"council": council})
+    if opendata.wanted_format(request):
+        minimum = queries.small_numbers()
+        return _download(
+            request,
+            council,
+            last_changed=found.computed_at,
+            rows=found.rows,
+            columns=STATISTICS_COLUMNS,
+            file_name=f"{council.slug}-case-statistics",
+            meta={
+                "council": council.name,
+                "computed_at": found.computed_at.isoformat(),
+                "period": "Cases received in the last 12 calendar months (UK time).",
+                "suppression": (
+                    f"Counts from 1 to {minimum - 1} are left empty (null) to protect privacy."
+                ),
+                "statuses": {
+                    "open": "Not finished yet.",
+                    "fixed": "Fixed.",
+                    "closed": "Closed without a fix.",
+                    "rejected": "Not a valid report.",
+                    "duplicate": "The same problem as another report.",
+                },
+            },
+        )
+    return render(
+        request,
+        "transparency/case_statistics.html",
+        {
+            "council": council,
+            "statistics": found,
+            "groups": [
+                _("Open"),
+                _("Fixed"),
+                _("Closed without a fix"),
+                _("Rejected"),
+                _("Duplicate"),
+                _("Other"),
+            ],
+            "minimum": queries.small_numbers(),
         },
     )
