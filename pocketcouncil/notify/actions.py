@@ -538,7 +538,10 @@ def subscription_create(
     if subject_kind == SubjectKind.TOPIC and subject_key not in Topic.values:
         raise NotifyInputError(_("Choose a topic from the list."))
     latitude = longitude = None
-    if subject_kind == SubjectKind.AREA:
+    if subject_kind != SubjectKind.AREA:
+        # Only an area has a place and a distance; a forged form may send them for a case.
+        radius_m = None
+    else:
         if radius_m is not None:
             if point is None:
                 raise NotifyInputError(_("Choose a place to measure the distance from."))
@@ -559,7 +562,7 @@ def subscription_create(
             "label": label[:200],
             "latitude": latitude,
             "longitude": longitude,
-            "radius_m": radius_m,
+            "radius_m": None if radius_m is None else int(radius_m),
             "categories": sorted(set(categories)),
             "automatic": automatic,
         },
@@ -767,3 +770,12 @@ def message_template_save(
         defaults={"subject": subject.strip(), "body": body.strip(), "updated_by": actor},
     )
     return template
+
+
+@transaction.atomic
+def message_template_reset(*, actor, council, event: str, channel: str) -> bool:
+    """Go back to the standard wording. True if the council had its own."""
+    deleted, _by_model = MessageTemplate.objects.filter(
+        council=council, event=event, channel=channel
+    ).delete()
+    return bool(deleted)

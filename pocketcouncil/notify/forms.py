@@ -1,3 +1,4 @@
+from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -96,3 +97,68 @@ class PreferencesForm(forms.Form):
             elif start is not None and start == end:
                 self.add_error("quiet_hours_end", _("Quiet hours must end at a different time"))
         return data
+
+
+class _GovForm(forms.Form):
+    """Rendered by crispy-forms-gds inside the page's own <form>."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's form has its own token
+
+
+class MessageTemplateEditForm(_GovForm):
+    """A council's own wording for one event and channel (checked for template mistakes)."""
+
+    subject = forms.CharField(
+        label=_("Subject line"),
+        max_length=300,
+        required=False,
+        help_text=_("For emails and phone notifications. Leave it empty to use the standard one."),
+    )
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=5000,
+        error_messages={"required": _("Enter the message")},
+        help_text=_(
+            "Plain English. You can use {{ council_name }}, {{ reference }}, {{ title }}, "
+            "{{ status }}, {{ note }}, {{ url }} and {{ recipient_name }}."
+        ),
+    )
+
+    def __init__(self, *args, sms: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sms:
+            del self.fields["subject"]
+
+    def clean(self):
+        from django.template import TemplateSyntaxError
+
+        from pocketcouncil.notify import templates
+
+        data = super().clean()
+        for name in ("subject", "body"):
+            if data.get(name):
+                try:
+                    templates.check(data[name])
+                except TemplateSyntaxError as error:
+                    self.add_error(
+                        name,
+                        _("There is a mistake in a {{ }} or {%% %%} part: %(error)s")
+                        % {"error": error},
+                    )
+        return data
+
+
+class DeliveryLogSearchForm(_GovForm):
+    email = forms.EmailField(
+        label=_("Resident's email address"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter the resident's email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.com"),
+        },
+    )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch
 
 from pocketcouncil.notify.models import (
     Channel,
+    Event,
+    MessageTemplate,
     Notification,
     Preferences,
     PushSubscription,
@@ -131,3 +135,43 @@ def outbox_counts() -> dict[str, int]:
     from django.db.models import Count
 
     return dict(Notification.objects.values_list("state").annotate(n=Count("id")).order_by("state"))
+
+
+# Events a council can reword: everything but one-off messages such as security codes.
+EDITABLE_EVENTS = [e for e in Event if e != Event.DIRECT]
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    event: str
+    event_label: str
+    channel: str
+    channel_label: str
+    own: bool
+    updated_at: object
+
+
+def message_template_overview(*, council) -> list[TemplateRow]:
+    """Every event and channel, with whether the council uses its own wording."""
+    own = {
+        (t.event, t.channel): t.updated_at
+        for t in MessageTemplate.objects.filter(council=council).only(
+            "event", "channel", "updated_at"
+        )
+    }
+    return [
+        TemplateRow(
+            event=event.value,
+            event_label=str(event.label),
+            channel=channel.value,
+            channel_label=str(channel.label),
+            own=(event.value, channel.value) in own,
+            updated_at=own.get((event.value, channel.value)),
+        )
+        for event in EDITABLE_EVENTS
+        for channel in Channel
+    ]
+
+
+def message_template_get(*, council, event: str, channel: str) -> MessageTemplate | None:
+    return MessageTemplate.objects.filter(council=council, event=event, channel=channel).first()

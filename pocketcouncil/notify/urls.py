@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pocketcouncil.notify import views
+from pocketcouncil.notify import staff_views, views
 
 app_name = "notify"
 
@@ -21,4 +21,11 @@ urlpatterns = [
     path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("notifications/push/", views.push_subscribe, name="push-subscribe"),
     path("notifications/callbacks/govuk-notify/", views.notify_callback, name="notify-callback"),
+    path("staff/<slug:slug>/messages/", staff_views.delivery_log, name="staff-log"),
+    path("staff/<slug:slug>/messages/wording/", staff_views.template_list, name="staff-templates"),
+    path(
+        "staff/<slug:slug>/messages/wording/<str:event>/<str:channel>/",
+        staff_views.template_edit,
+        name="staff-template",
+    ),
 ]

@@ -42,7 +42,8 @@ def _council_model():
 
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # Only a path on this site: a bare word ("x") would be taken by redirect() as a view name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -262,7 +263,9 @@ def push_subscribe(request):
         data = json.loads(request.body or b"{}")
         endpoint = str(data["endpoint"])
         keys = data.get("keys") or {}
-    except (ValueError, KeyError, TypeError):
+        if not isinstance(keys, dict):
+            raise TypeError("keys must be an object")
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return JsonResponse(
             {"error": _("The browser sent something we could not read.")}, status=400
         )

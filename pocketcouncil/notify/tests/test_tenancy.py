@@ -67,16 +67,17 @@ def test_a_councils_own_wording_is_used_only_for_its_messages():
 
 
 def test_template_mistakes_are_refused():
+    council = CouncilFactory()
     with pytest.raises(NotifyInputError):
         actions.message_template_save(
             actor=None,
-            council=CouncilFactory(),
+            council=council,
             event="resolved",
             channel="sms",
             subject="",
             body="Done {% if %}",
         )
-    assert not MessageTemplate.objects.exists()
+    assert not MessageTemplate.objects.filter(council=council).exists()
 
 
 def test_admin_shows_a_council_admin_only_their_councils_rows():
