@@ -9,9 +9,7 @@ session key when ``changed`` is true.
 
 from __future__ import annotations
 
-import base64
 import hmac
-import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -187,7 +185,7 @@ def email_verified_record(*, user: User, actor: User) -> LevelChange:
 
 # --- mobile ----------------------------------------------------------------------------------
 
-_UK_MOBILE = re.compile(r"^\+447\d{9}$")
+_UK_MOBILE = re.compile(r"\+447[0-9]{9}")  # ASCII digits: \d would match any script's digits
 
 
 def mobile_normalise(text: str) -> str:
@@ -201,7 +199,7 @@ def mobile_normalise(text: str) -> str:
         compact = "+44" + compact[1:]
     elif compact.startswith("447"):
         compact = "+" + compact
-    if not _UK_MOBILE.match(compact):
+    if not _UK_MOBILE.fullmatch(compact):
         raise MobileNumberInvalidError(
             _("Enter a UK mobile number, like 07700 900 982 or +44 7700 900 982")
         )
@@ -290,10 +288,19 @@ def _mobile_verify(*, user: User, code: str, actor: User) -> LevelChange | Accou
     profile.mobile = row.mobile
     profile.mobile_verified_at = now
     profile.save(update_fields=["mobile", "mobile_verified_at", "updated_at"])
+    _sms_number_share(user, row.mobile)
     _event(user, AccountEventKind.MOBILE_VERIFIED, actor=actor, detail=row.mobile)
     return _record_level(
         user, before, actor=actor, method=VerificationMethod.SMS_CODE, reason="mobile checked"
     )
+
+
+def _sms_number_share(user: User, mobile: str) -> None:
+    """Tell notify which number to text (or that there is none), in this transaction: text
+    messages only ever go to the number the resident has checked."""
+    from pocketcouncil.notify import actions as notify_actions
+
+    notify_actions.preferences_update(actor=None, user=user, sms_number=mobile)
 
 
 @transaction.atomic
@@ -313,6 +320,7 @@ def mobile_remove(*, user: User, actor: User) -> LevelChange:
     profile.mobile_verified_at = None
     profile.save(update_fields=["mobile", "mobile_verified_at", "updated_at"])
     ChannelPreference.objects.filter(user=user, channel=Channel.SMS).update(enabled=False)
+    _sms_number_share(user, "")
     _event(user, AccountEventKind.MOBILE_REMOVED, actor=actor)
     return _record_level(
         user, before, actor=actor, method=VerificationMethod.SMS_CODE, reason="mobile removed"
@@ -489,45 +497,39 @@ def identity_verify_in_person(
     )
 
 
-def _jwt_payload(token) -> dict:
-    """The claims inside a JWT, without checking its signature (see docs/accounts.md)."""
-    try:
-        payload = token.split(".")[1]
-        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (AttributeError, IndexError, ValueError):
-        return {}
-
-
-def oidc_identity_level(claims: dict):
+def oidc_identity_level(claims: dict, *, provider: str = ""):
     """The identity confidence the provider reports, read from ACCOUNTS_OIDC_IDENTITY_CLAIM.
 
-    "vot" reads the claim itself; "<claim>#<inner>" reads ``inner`` from inside a JWT carried
-    in ``claim`` (GOV.UK One Login puts the identity in a signed "coreIdentityJWT")."""
+    "vot" reads the claim itself; "<claim>#<inner>" reads ``inner`` from inside a signed JWT
+    carried in ``claim`` (GOV.UK One Login's "coreIdentityJWT"), only once its signature,
+    issuer, audience and subject are verified (``oidc.verified_identity_claims``)."""
+    from pocketcouncil.accounts import oidc
+
     name = settings.ACCOUNTS_OIDC_IDENTITY_CLAIM
     if "#" in name:
         outer, inner = name.split("#", 1)
-        return _jwt_payload(claims.get(outer)).get(inner)
+        verified = oidc.verified_identity_claims(
+            claims.get(outer),
+            audience=oidc.client_id_for(provider) if provider else None,
+            subject=claims.get("sub"),
+        )
+        return verified.get(inner)
     return claims.get(name)
-
-
-def oidc_claims_show_identity(claims: dict) -> bool:
-    """Whether an identity provider's claims say the identity was checked well enough."""
-    value = oidc_identity_level(claims)
-    values = value if isinstance(value, list) else [value]
-    return any(v in settings.ACCOUNTS_OIDC_IDENTITY_VALUES for v in values if v)
 
 
 @transaction.atomic
 def identity_verify_oidc(*, user: User, provider: str, claims: dict) -> LevelChange | None:
     """Record an identity check by the identity provider if its claims are strong enough."""
-    if not oidc_claims_show_identity(claims):
+    level = oidc_identity_level(claims, provider=provider)
+    values = level if isinstance(level, list) else [level]
+    if not any(v in settings.ACCOUNTS_OIDC_IDENTITY_VALUES for v in values if v):
         return None
     before = queries.level_for(user)
     profile = _profile_for_update(user)
     profile.identity_verified_at = timezone.now()
     profile.identity_method = IdentityMethod.OIDC
     profile.identity_verified_by = None
-    profile.identity_evidence = f"{provider}: {oidc_identity_level(claims)}"[:300]
+    profile.identity_evidence = f"{provider}: {level}"[:300]
     profile.save()
     _event(user, AccountEventKind.IDENTITY_VERIFIED, actor=user, detail=profile.identity_evidence)
     return _record_level(

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ImproperlyConfigured
 
-TOKEN_AUTH_METHODS = ("client_secret_post", "client_secret_basic")
+TOKEN_AUTH_METHODS = ("private_key_jwt", "client_secret_post", "client_secret_basic")
 
 
 def oidc_apps(env: Mapping[str, str]) -> list[dict]:
@@ -28,6 +28,16 @@ def oidc_apps(env: Mapping[str, str]) -> list[dict]:
             f"OIDC_TOKEN_AUTH_METHOD must be one of {', '.join(TOKEN_AUTH_METHODS)} "
             f"(got {method!r})."
         )
+    app_settings: dict = {}
+    if method == "private_key_jwt":
+        key_file = env.get("OIDC_PRIVATE_KEY_FILE", "").strip()
+        if not key_file:
+            raise ImproperlyConfigured(
+                "OIDC_PRIVATE_KEY_FILE (a PEM private key) must be set for private_key_jwt."
+            )
+        app_settings["private_key_file"] = key_file
+    elif not env.get("OIDC_CLIENT_SECRET", ""):
+        raise ImproperlyConfigured(f"OIDC_CLIENT_SECRET must be set for {method}.")
     auth_params: dict[str, str] = {}
     # GOV.UK One Login: vtr asks for the level of confidence, e.g. ["Cl.Cm.P2"]; claims asks for
     # the identity claims. Both are JSON, passed through to the authorisation request.
@@ -52,6 +62,7 @@ def oidc_apps(env: Mapping[str, str]) -> list[dict]:
                 "oauth_pkce_enabled": True,
                 "scope": scope,
                 "auth_params": auth_params,
+                **app_settings,
             },
         }
     ]

@@ -28,6 +28,7 @@ from pocketcouncil.accounts.models import (
 )
 from pocketcouncil.core.demo_support import DemoReport, upsert
 from pocketcouncil.councils.models import Council, Postcode, Team
+from pocketcouncil.notify import actions as notify_actions
 
 DEMO_DOMAIN = "demo.pocketcouncil.example"
 DEMO_PASSWORD = "pocket-council-demo"  # noqa: S105 — demo-only, refused in production
@@ -117,6 +118,7 @@ def _level_two(user: User, mobile: str, address: str, postcode: str, report: Dem
         values={"mobile": mobile, "mobile_verified_at": DEMO_CHECKED_AT},
         report=report,
     )
+    notify_actions.preferences_update(actor=None, user=user, sms_number=mobile)
     point = Postcode.objects.filter(postcode=postcode).first()
     if point is None:  # the postcode table is not loaded: leave this resident at level 1
         return

@@ -25,6 +25,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pocketcouncil.accounts.models import StaffRole, StaffRoleKind
 
@@ -240,3 +241,42 @@ class StaffRequiredMixin:
         if response is not None:
             return response
         return super().dispatch(request, *args, **kwargs)
+
+
+# The staff pages of every app, in the order the staff home lists them: (action needed, URL
+# name taking the council's slug, label). An app adding a staff page adds a line here, so the
+# page can be found from /staff/.
+STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
+    ("cases.view", "cases:staff-queue", gettext_lazy("Cases: the queue")),
+    ("cases.view", "notify:staff-log", gettext_lazy("Messages sent to residents")),
+    ("notify.edit_templates", "notify:staff-templates", gettext_lazy("Wording of messages")),
+    ("news.publish", "news:staff-news", gettext_lazy("News and service disruptions")),
+    ("news.publish", "news:staff-rounds", gettext_lazy("Bin collection rounds")),
+    ("engage.manage", "engage:staff-index", gettext_lazy("Have your say: engagements")),
+    ("engage.moderate", "engage:staff-moderation", gettext_lazy("Have your say: moderation")),
+    ("transparency.import_spending", "staff-spending-imports", gettext_lazy("Spending data")),
+    ("integrations.manage", "open311:staff-integrations", gettext_lazy("Integrations")),
+    ("accounts.manage_roles", "accounts-staff-roles", gettext_lazy("Staff roles")),
+)
+
+
+def staff_pages_for(user) -> list[tuple]:
+    """[(council, [(label, url), ...]), ...]: the staff pages the user may open, per council."""
+    from django.urls import NoReverseMatch, reverse
+
+    councils = sorted(
+        {r.council_id: r.council for r in roles_for(user)}.values(), key=lambda c: c.name
+    )
+    found = []
+    for council in councils:
+        pages = []
+        for action, url_name, label in STAFF_PAGES:
+            if not has_perm(user, action, council):
+                continue
+            try:
+                url = reverse(url_name, args=[council.slug])
+            except NoReverseMatch:  # a page that takes no council: chosen on the page
+                url = reverse(url_name) + f"?council={council.slug}"
+            pages.append((label, url))
+        found.append((council, pages))
+    return found

@@ -1,8 +1,16 @@
 from django.urls import include, path
 
+from pocketcouncil.accounts import oidc
 from pocketcouncil.accounts.views import profile, staff, stepup
 
 urlpatterns = [
+    # allauth's OpenID Connect views, with private_key_jwt added (see accounts/oidc.py).
+    path("accounts/oidc/<str:provider_id>/login/", oidc.login, name="openid_connect_login"),
+    path(
+        "accounts/oidc/<str:provider_id>/login/callback/",
+        oidc.callback,
+        name="openid_connect_callback",
+    ),
     path("accounts/", include("allauth.urls")),
     path("your-account/", profile.profile, name="accounts-profile"),
     path("your-account/data/", profile.data, name="accounts-data"),

@@ -8,9 +8,11 @@ import jwt
 import pytest
 from allauth.socialaccount.models import SocialAccount, SocialLogin
 from allauth.socialaccount.signals import social_account_added
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.exceptions import ImproperlyConfigured
 
-from pocketcouncil.accounts import config, queries
+from pocketcouncil.accounts import config, oidc, queries
 from pocketcouncil.accounts.models import User
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +73,13 @@ def test_govuk_one_login_settings():
     "env",
     [
         {"OIDC_SERVER_URL": "https://idp.example"},
-        {"OIDC_SERVER_URL": "https://idp.example", "OIDC_CLIENT_ID": "a", "OIDC_VTR": "[oops"},
+        {
+            "OIDC_SERVER_URL": "https://idp.example",
+            "OIDC_CLIENT_ID": "a",
+            "OIDC_CLIENT_SECRET": "s",
+            "OIDC_VTR": "[oops",
+        },
+        {"OIDC_SERVER_URL": "https://idp.example", "OIDC_CLIENT_ID": "a"},  # no secret
         {
             "OIDC_SERVER_URL": "https://idp.example",
             "OIDC_CLIENT_ID": "a",
@@ -82,31 +90,6 @@ def test_govuk_one_login_settings():
 def test_bad_settings_fail_at_start_up(env):
     with pytest.raises(ImproperlyConfigured):
         config.oidc_apps(env)
-
-
-def test_govuk_one_login_identity_inside_the_core_identity_jwt(settings):
-    import base64
-    import json
-
-    settings.ACCOUNTS_OIDC_IDENTITY_CLAIM = "https://vocab.account.gov.uk/v1/coreIdentityJWT#vot"
-    body = base64.urlsafe_b64encode(json.dumps({"vot": "P2"}).encode()).decode().rstrip("=")
-    amira = User.objects.get(email="amira.khan@demo.pocketcouncil.example")
-    account = SocialAccount(user=amira, provider="govuk-one-login", uid="urn:fdc:y")
-    account.extra_data = {
-        "id_token": {"vot": "Cl.Cm"},
-        "userinfo": {"https://vocab.account.gov.uk/v1/coreIdentityJWT": f"e30.{body}.sig"},
-    }
-    social_account_added.send(
-        sender=SocialLogin, request=None, sociallogin=SocialLogin(user=amira, account=account)
-    )
-    assert queries.level_for(amira) == 3
-
-
-def test_a_garbled_core_identity_jwt_does_not_count(settings):
-    settings.ACCOUNTS_OIDC_IDENTITY_CLAIM = "https://vocab.account.gov.uk/v1/coreIdentityJWT#vot"
-    amira = User.objects.get(email="amira.khan@demo.pocketcouncil.example")
-    connect(amira, {"https://vocab.account.gov.uk/v1/coreIdentityJWT": "not-a-jwt"})
-    assert queries.level_for(amira) == 2
 
 
 class FakeResponse:
@@ -124,13 +107,37 @@ class FakeResponse:
         return None
 
 
+IDENTITY_ISSUER = "https://identity.integration.example/"
+DID_URL = "https://identity.integration.example/.well-known/did.json"
+CORE = "https://vocab.account.gov.uk/v1/coreIdentityJWT"
+SUB = "urn:fdc:gov.uk:2022:abc"
+
+
+def ec_key():
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def pem(private_key) -> str:
+    return private_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
 class FakeOneLogin:
-    """Stands in for the identity provider's HTTP endpoints (no network in tests)."""
+    """Stands in for the identity provider's HTTP endpoints (no network in tests): discovery,
+    token, userinfo (with a core identity JWT signed by its identity key) and the DID document
+    publishing that key."""
 
     issuer = "https://oidc.integration.example"
+    kid = "did:web:identity.integration.example#key-1"
 
-    def __init__(self, identity_vot="P2"):
+    def __init__(self, identity_vot="P2", *, client_id="client-1", sub=SUB, signing_key=None):
         self.identity_vot = identity_vot
+        self.client_id, self.sub = client_id, sub
+        self.identity_key = ec_key()
+        self.signing_key = signing_key or self.identity_key  # another key: a forgery
         self.requests = []
 
     def session(self):
@@ -145,9 +152,34 @@ class FakeOneLogin:
     def get(self, url, **kwargs):
         return self.request("GET", url, **kwargs)
 
+    def core_identity_jwt(self, **changes):
+        now = int(time.time())
+        claims = {
+            "iss": IDENTITY_ISSUER,
+            "aud": self.client_id,
+            "sub": self.sub,
+            "iat": now,
+            "nbf": now,
+            "exp": now + 300,
+            "vot": self.identity_vot,
+            **changes,
+        }
+        return jwt.encode(claims, self.signing_key, algorithm="ES256", headers={"kid": self.kid})
+
+    def did_document(self):
+        public = jwt.algorithms.ECAlgorithm.to_jwk(self.identity_key.public_key(), as_dict=True)
+        return {
+            "id": "did:web:identity.integration.example",
+            "assertionMethod": [
+                {"type": "JsonWebKey2020", "id": self.kid, "publicKeyJwk": public},
+            ],
+        }
+
     def request(self, method, url, **kwargs):
         self.requests.append((method, url, kwargs))
         now = int(time.time())
+        if url == DID_URL:
+            return FakeResponse(self.did_document())
         if url.endswith("/.well-known/openid-configuration"):
             return FakeResponse(
                 {
@@ -163,7 +195,7 @@ class FakeOneLogin:
                 {
                     "iss": self.issuer,
                     "aud": "client-1",
-                    "sub": "urn:fdc:gov.uk:2022:abc",
+                    "sub": SUB,
                     "iat": now,
                     "exp": now + 300,
                     "vot": "Cl.Cm",
@@ -175,39 +207,95 @@ class FakeOneLogin:
                 {"access_token": "at", "token_type": "Bearer", "id_token": id_token}
             )
         if url.endswith("/userinfo"):
-            core = jwt.encode({"vot": self.identity_vot}, "x" * 32, algorithm="HS256")
             return FakeResponse(
                 {
-                    "sub": "urn:fdc:gov.uk:2022:abc",
+                    "sub": SUB,
                     "email": "amira.khan@demo.pocketcouncil.example",
                     "email_verified": True,
-                    "https://vocab.account.gov.uk/v1/coreIdentityJWT": core,
+                    CORE: self.core_identity_jwt(),
                 }
             )
         raise AssertionError(f"unexpected request {method} {url}")
 
 
-@pytest.mark.parametrize(("identity_vot", "level"), [("P2", 3), ("P1", 2)])
-def test_connecting_govuk_one_login_end_to_end(client, settings, monkeypatch, identity_vot, level):
+@pytest.fixture
+def one_login(settings, monkeypatch):
+    """Configure the GOV.UK One Login settings against a FakeOneLogin; returns a function that
+    installs a provider (and the settings' extra variables)."""
     from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 
-    provider = FakeOneLogin(identity_vot)
-    monkeypatch.setattr(
-        DefaultSocialAccountAdapter, "get_requests_session", lambda self: provider.session()
-    )
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {
-            "APPS": config.oidc_apps(
-                {
-                    "OIDC_SERVER_URL": FakeOneLogin.issuer,
-                    "OIDC_CLIENT_ID": "client-1",
-                    "OIDC_CLIENT_SECRET": "secret",
-                    "OIDC_VTR": '["Cl.Cm.P2"]',
-                }
-            )
+    def install(provider, **env):
+        monkeypatch.setattr(
+            DefaultSocialAccountAdapter, "get_requests_session", lambda self: provider.session()
+        )
+        settings.SOCIALACCOUNT_PROVIDERS = {
+            "openid_connect": {
+                "APPS": config.oidc_apps(
+                    {
+                        "OIDC_SERVER_URL": FakeOneLogin.issuer,
+                        "OIDC_CLIENT_ID": "client-1",
+                        "OIDC_VTR": '["Cl.Cm.P2"]',
+                        **env,
+                    }
+                )
+            }
         }
-    }
-    settings.ACCOUNTS_OIDC_IDENTITY_CLAIM = "https://vocab.account.gov.uk/v1/coreIdentityJWT#vot"
+        settings.ACCOUNTS_OIDC_IDENTITY_CLAIM = f"{CORE}#vot"
+        settings.ACCOUNTS_OIDC_IDENTITY_DID_URL = DID_URL
+        settings.ACCOUNTS_OIDC_IDENTITY_ISSUER = IDENTITY_ISSUER
+        return provider
+
+    return install
+
+
+def connect_core(user, token, sub=SUB):
+    connect(user, {"sub": sub, CORE: token})
+
+
+def test_a_verified_core_identity_jwt_counts(one_login):
+    provider = one_login(FakeOneLogin(), OIDC_CLIENT_SECRET="s")
+    amira = User.objects.get(email="amira.khan@demo.pocketcouncil.example")
+    connect_core(amira, provider.core_identity_jwt())
+    assert queries.level_for(amira) == 3
+
+
+@pytest.mark.parametrize(
+    "forgery",
+    [
+        "signed by another key",
+        "for another service",
+        "about another person",
+        "from another issuer",
+        "expired",
+        "not signed",
+        "not a JWT",
+        "no key source configured",
+    ],
+)
+def test_an_identity_jwt_that_does_not_verify_counts_for_nothing(one_login, settings, forgery):
+    provider = one_login(
+        FakeOneLogin(signing_key=ec_key() if forgery == "signed by another key" else None),
+        OIDC_CLIENT_SECRET="s",
+    )
+    token = {
+        "for another service": lambda: provider.core_identity_jwt(aud="someone-else"),
+        "about another person": lambda: provider.core_identity_jwt(sub="urn:fdc:other"),
+        "from another issuer": lambda: provider.core_identity_jwt(iss="https://evil.example/"),
+        "expired": lambda: provider.core_identity_jwt(exp=int(time.time()) - 3600),
+        "not signed": lambda: jwt.encode({"vot": "P2", "sub": SUB}, None, algorithm="none"),
+        "not a JWT": lambda: "not-a-jwt",
+    }.get(forgery, provider.core_identity_jwt)()
+    if forgery == "no key source configured":
+        settings.ACCOUNTS_OIDC_IDENTITY_DID_URL = ""
+    amira = User.objects.get(email="amira.khan@demo.pocketcouncil.example")
+    connect_core(amira, token)
+    assert queries.level_for(amira) == 2
+    assert queries.profile_get(amira).identity_verified_at is None
+
+
+@pytest.mark.parametrize(("identity_vot", "level"), [("P2", 3), ("P1", 2)])
+def test_connecting_govuk_one_login_end_to_end(client, one_login, identity_vot, level):
+    provider = one_login(FakeOneLogin(identity_vot), OIDC_CLIENT_SECRET="secret")
     amira = User.objects.get(email="amira.khan@demo.pocketcouncil.example")
     client.force_login(amira)
 
@@ -228,7 +316,48 @@ def test_connecting_govuk_one_login_end_to_end(client, settings, monkeypatch, id
         {"code": "auth-code", "state": query["state"][0]},
     )
     assert response.status_code == 302
-    assert SocialAccount.objects.filter(user=amira, uid="urn:fdc:gov.uk:2022:abc").exists()
+    assert SocialAccount.objects.filter(user=amira, uid=SUB).exists()
     assert queries.level_for(amira) == level
     token_call = next(r for r in provider.requests if r[1].endswith("/token"))
     assert token_call[2]["data"]["client_secret"] == "secret"  # client_secret_post
+
+
+def test_private_key_jwt_sends_a_signed_assertion_and_no_secret(client, one_login, tmp_path):
+    our_key = ec_key()
+    key_file = tmp_path / "one-login-private-key.pem"
+    key_file.write_text(pem(our_key))
+    provider = one_login(
+        FakeOneLogin(),
+        OIDC_TOKEN_AUTH_METHOD="private_key_jwt",
+        OIDC_PRIVATE_KEY_FILE=str(key_file),
+    )
+    amira = User.objects.get(email="amira.khan@demo.pocketcouncil.example")
+    client.force_login(amira)
+    response = client.post("/accounts/oidc/govuk-one-login/login/", {"process": "connect"})
+    state = parse_qs(urlsplit(response["Location"]).query)["state"][0]
+    client.get("/accounts/oidc/govuk-one-login/login/callback/", {"code": "c", "state": state})
+
+    sent = next(r for r in provider.requests if r[1].endswith("/token"))[2]["data"]
+    assert "client_secret" not in sent
+    assert sent["client_assertion_type"] == oidc.ASSERTION_TYPE
+    claims = jwt.decode(
+        sent["client_assertion"],
+        our_key.public_key(),
+        algorithms=["ES256"],
+        audience=f"{FakeOneLogin.issuer}/token",
+    )
+    assert claims["iss"] == claims["sub"] == "client-1"
+    assert claims["exp"] - claims["iat"] <= 300
+    assert claims["jti"]
+    assert queries.level_for(amira) == 3
+
+
+def test_private_key_jwt_needs_a_key_file():
+    with pytest.raises(ImproperlyConfigured, match="OIDC_PRIVATE_KEY_FILE"):
+        config.oidc_apps(
+            {
+                "OIDC_SERVER_URL": "https://idp.example",
+                "OIDC_CLIENT_ID": "a",
+                "OIDC_TOKEN_AUTH_METHOD": "private_key_jwt",
+            }
+        )

@@ -96,7 +96,11 @@ def test_identity_page_offers_the_configured_provider(client, settings):
     settings.SOCIALACCOUNT_PROVIDERS = {
         "openid_connect": {
             "APPS": config.oidc_apps(
-                {"OIDC_SERVER_URL": "https://oidc.example", "OIDC_CLIENT_ID": "x"}
+                {
+                    "OIDC_SERVER_URL": "https://oidc.example",
+                    "OIDC_CLIENT_ID": "x",
+                    "OIDC_CLIENT_SECRET": "s",
+                }
             )
         }
     }

@@ -21,9 +21,9 @@ def staff_home(request):
         "accounts/staff/home.html",
         {
             "roles": permissions.roles_for(user),
+            "council_pages": permissions.staff_pages_for(user),
             "can_assist": bool(permissions.councils_where(user, "accounts.act_for_resident")),
             "can_verify": bool(permissions.councils_where(user, "accounts.verify_identity")),
-            "role_councils": permissions.councils_where(user, "accounts.manage_roles"),
         },
     )
 
