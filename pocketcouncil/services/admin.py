@@ -43,6 +43,7 @@ class ServiceAdmin(admin.ModelAdmin):
                     "anonymous_allowed",
                     "sla_working_days",
                     "urgent_notice",
+                    "online_reports_stopped",
                 ]
             },
         ),

@@ -104,6 +104,15 @@ class Service(models.Model):
         blank=True,
         help_text=_("Shown before the form, e.g. 'If anyone is in danger, call 999.'"),
     )
+    online_reports_stopped = models.BooleanField(
+        _("stop online reports"),
+        default=False,
+        help_text=_(
+            "Only the urgent notice is shown and the online form is closed: residents are "
+            "told to phone instead. Staff can still enter reports, and back-office systems "
+            "can still send them through Open311."
+        ),
+    )
     curated = models.BooleanField(
         _("plain-English content written"),
         default=False,
@@ -130,6 +139,13 @@ class Service(models.Model):
 
     def __str__(self):
         return f"{self.lgsl} {self.name}"
+
+    def clean(self):
+        super().clean()
+        if self.online_reports_stopped and not self.urgent_notice.strip():
+            raise ValidationError(
+                {"urgent_notice": _("Write the urgent notice residents see instead of the form.")}
+            )
 
     @property
     def synonym_list(self) -> list[str]:

@@ -230,6 +230,9 @@ def service_detail(request, slug, lgsl):
             status=404,
         )
     _record_click(request, lgsl)
+    # Function-level import: transparency reads cases, which reads services (no cycle at load).
+    from pocketcouncil.transparency import queries as transparency_queries
+
     return render(
         request,
         "services/service_detail.html",
@@ -237,5 +240,6 @@ def service_detail(request, slug, lgsl):
             "view": view,
             "council": council,
             "questions": queries.service_attributes(service=view.service),
+            "fix_time": transparency_queries.service_fix_time(council_id=council.pk, lgsl=lgsl),
         },
     )
