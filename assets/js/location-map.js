@@ -12,6 +12,7 @@
   if (!canvas || !lat || !lon || !tiles) return;
 
   container.hidden = false;
+  if (window.pcMapIcons) window.pcMapIcons(container);
   var start = [parseFloat(container.getAttribute("data-lat")) || 51.752,
                parseFloat(container.getAttribute("data-lon")) || -1.2577];
   var map = L.map(canvas, { keyboard: true }).setView(start, 15);

@@ -151,6 +151,11 @@ def case_create(
         existing = Case.objects.filter(submission_key=submission_key).first()
         if existing:
             return existing
+    if source == Source.WEB and service.online_reports_stopped:
+        raise CaseInputError(
+            _("You cannot report this online at the moment. %(notice)s")
+            % {"notice": service.urgent_notice or _("Phone your council.")}
+        )
     description = (description or "").strip()
     if not description:
         raise CaseInputError(_("Describe the problem or what you need"), field="description")

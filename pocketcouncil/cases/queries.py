@@ -3,18 +3,22 @@ council explicitly and residents see only their own private data."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pocketcouncil.accounts import permissions
 from pocketcouncil.cases import workflow
 from pocketcouncil.cases.models import PUBLIC_EVENT_KINDS, Case, CaseEvent
-from pocketcouncil.cases.workflow import OPEN_STATUSES, CaseStatus
+from pocketcouncil.cases.workflow import OPEN_STATUSES, CaseStatus, CloseReason
 from pocketcouncil.councils import queries as councils_queries
 
 NEARBY_METRES = 150
@@ -122,17 +126,38 @@ def case_queue(*, council, user, filters: QueueFilters) -> QuerySet:
     return cases.order_by(*_SORTS.get(filters.sort, _SORTS["due"]))
 
 
+# Counting past this many open cases would read a big council's whole backlog on every queue
+# page; the page says "more than 10,000" instead (a count of COUNT_CAP + 1 means "more").
+COUNT_CAP = 10_000
+
+
+def _capped_counts(*querysets: QuerySet) -> list[int]:
+    """Each queryset's count, stopping at COUNT_CAP + 1, in one statement (one round trip and
+    one planning instead of one per count)."""
+    parts, params = [], []
+    for cases in querysets:
+        # No ORDER BY (the model orders by date): counting needs no sort, only the first rows.
+        sql, sql_params = cases.order_by().values("pk")[: COUNT_CAP + 1].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608 - ORM-built SQL
+        params.extend(sql_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return [int(n) for n in cursor.fetchone()]
+
+
 def queue_counts(*, council, user) -> dict[str, int]:
-    """Counts for the queue's summary: open, overdue, unassigned, assigned to me."""
+    """Counts for the queue's summary: open, overdue, unassigned, assigned to me, each capped
+    at ``COUNT_CAP + 1`` so that each reads at most that many entries of a partial index."""
     if not permissions.has_perm(user, "cases.view", council):
         raise PermissionDenied
-    now = timezone.now()
-    return Case.objects.filter(council=council, status__in=OPEN_STATUSES).aggregate(
-        open=Count("pk"),
-        overdue=Count("pk", filter=Q(due_at__lt=now)),
-        unassigned=Count("pk", filter=Q(assigned_to__isnull=True)),
-        mine=Count("pk", filter=Q(assigned_to=user)),
+    open_cases = Case.objects.filter(council=council, status__in=OPEN_STATUSES)
+    counts = _capped_counts(
+        open_cases,
+        open_cases.filter(due_at__lt=timezone.now()),
+        open_cases.filter(assigned_to__isnull=True),
+        open_cases.filter(assigned_to=user),
     )
+    return dict(zip(("open", "overdue", "unassigned", "mine"), counts, strict=True))
 
 
 def _box(lat: float, lon: float, metres: float) -> tuple[float, float, float, float]:
@@ -219,3 +244,85 @@ def case_next_step(case: Case) -> str:
             "ref": case.duplicate_of.reference
         }
     return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts for performance indicators and anonymised statistics (read by transparency)
+
+# A case counts as resolved (dealt with by the council) when it was fixed, or closed because
+# the council decided: not its responsibility (passed on) or unable to fix. Not counted:
+# duplicates (the original case carries the work), rejected reports (abuse, nonsense), and cases
+# closed because the resident withdrew or did not reply (the time says nothing about the
+# council). A reopened case is not resolved until it is finished again.
+RESOLVED_CLOSE_REASONS = (CloseReason.NOT_RESPONSIBLE, CloseReason.UNABLE_TO_FIX)
+
+
+class CaseFactRow(NamedTuple):
+    """One case as plain facts: nothing personal, no free text, no location finer than a ward."""
+
+    received_at: dt.datetime
+    resolved_at: dt.datetime | None  # set only when the case counts as resolved (see above)
+    due_at: dt.datetime | None
+    reopened: bool
+    satisfaction: int | None
+    status: str
+    service_lgsl: int
+    service_name: str
+    ward_code: str  # the GSS code of the ward it was reported in, else ""
+    ward_name: str  # as it was when reported, else ""
+
+
+def counts_as_resolved(status: str, close_reason: str) -> bool:
+    return status == CaseStatus.RESOLVED or (
+        status == CaseStatus.CLOSED and close_reason in RESOLVED_CLOSE_REASONS
+    )
+
+
+def case_facts_for_council(
+    *, council_id: int, since: dt.datetime, until: dt.datetime, chunk_size: int = 5000
+) -> Iterator[CaseFactRow]:
+    """Every case of one council received, or finished, between ``since`` and ``until``, as
+    ``CaseFactRow``s. One streamed query (``iterator``): memory stays flat however many cases."""
+    rows = (
+        Case.objects.filter(council_id=council_id, received_at__lte=until)
+        .filter(Q(received_at__gte=since) | Q(finished_at__gte=since))
+        .order_by()
+        .values_list(
+            "received_at",
+            "finished_at",
+            "due_at",
+            "reopened_count",
+            "satisfaction",
+            "status",
+            "close_reason",
+            "service__lgsl",
+            "service__name",
+            "ward_gss_code",
+            "ward_name",
+        )
+    )
+    for (
+        received_at,
+        finished_at,
+        due_at,
+        reopened_count,
+        satisfaction,
+        status,
+        close_reason,
+        lgsl,
+        service_name,
+        ward_code,
+        ward_name,
+    ) in rows.iterator(chunk_size=chunk_size):
+        yield CaseFactRow(
+            received_at=received_at,
+            resolved_at=finished_at if counts_as_resolved(status, close_reason) else None,
+            due_at=due_at,
+            reopened=reopened_count > 0,
+            satisfaction=satisfaction,
+            status=status,
+            service_lgsl=lgsl,
+            service_name=service_name,
+            ward_code=ward_code,
+            ward_name=ward_name,
+        )

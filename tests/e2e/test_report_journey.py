@@ -36,6 +36,8 @@ def test_find_the_service_and_report_fly_tipping(visit, tmp_path):
         canvas.wait_for(state="visible")
         canvas.click(position={"x": 180, "y": 150})
         assert page.locator("input[name=latitude]").input_value()
+        pin = page.locator("#location-map .leaflet-marker-icon").first
+        page.wait_for_function("el => el.complete && el.naturalWidth > 0", arg=pin.element_handle())
     else:
         assert not page.locator("#location-map").is_visible()
         page.get_by_label("Postcode").fill("OX4 3BD")

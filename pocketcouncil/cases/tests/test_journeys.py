@@ -157,3 +157,55 @@ def _answers_for(client, *, case_lgsl: int, description: str) -> dict:
         else:
             answers[attribute.code] = "Yes"
     return answers
+
+
+def test_an_urgent_notice_can_stop_the_online_form(client):
+    """Gas leak style: the service shows the notice, no form, and a report already under way
+    goes no further; staff and back-office systems can still enter reports."""
+    from django.core.exceptions import ValidationError
+
+    from pocketcouncil.cases import actions
+    from pocketcouncil.cases.models import Source
+    from pocketcouncil.services.models import Service
+
+    service = Service.objects.get(lgsl=587)
+    before = Case.objects.count()
+    # A resident starts a report before the council stops the form.
+    started = client.post(reverse("cases:report-start", args=[587]))
+    where_url = started["Location"]
+
+    service.urgent_notice = "Chemicals dumped in Cowley Road: do not touch. Call 01865 249811."
+    service.online_reports_stopped = True
+    service.full_clean()
+    service.save()
+
+    page = client.get(reverse("services:service-detail", args=["oxford", 587])).content.decode()
+    assert "Chemicals dumped in Cowley Road" in page
+    assert 'id="start"' in page and "/report/587/" not in page
+    page = client.get(reverse("cases:report-start", args=[587])).content.decode()
+    assert "Chemicals dumped in Cowley Road" in page and "Start now" not in page
+    stopped = client.post(reverse("cases:report-start", args=[587]))
+    assert "You cannot report this online at the moment" in stopped.content.decode()
+    response = client.post(where_url, {"postcode": "OX4 3BD", "where": "Cowley Road"})
+    assert "You cannot report this online at the moment" in response.content.decode()
+    assert Case.objects.count() == before
+
+    with pytest.raises(actions.CaseInputError, match="Call 01865 249811"):
+        actions.case_create(service=service, description="Bags", actor=None, lon=-1.23, lat=51.74)
+    officer = Case.objects.model._meta.apps.get_model("accounts", "User").objects.get(
+        email="case-officer.oxford@demo.pocketcouncil.example"
+    )
+    phoned_in = actions.case_create(
+        service=service,
+        description="Caller says the drums are leaking",
+        actor=officer,
+        lon=-1.2305,
+        lat=51.7466,
+        source=Source.STAFF,
+        entered_by=officer,
+    )
+    assert phoned_in.pk
+
+    service.urgent_notice = ""
+    with pytest.raises(ValidationError):
+        service.full_clean()

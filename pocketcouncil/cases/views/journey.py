@@ -54,6 +54,12 @@ def _service(lgsl: int) -> Service:
         raise Http404(_("There is no such service.")) from None
 
 
+def _stopped(request, service: Service):
+    """The service has closed its online form for an urgent reason: say so, with the notice,
+    instead of any step of the journey (a draft already started goes no further)."""
+    return render(request, "cases/report_stopped.html", {"service": service})
+
+
 def required_level(service: Service) -> int:
     """The level a resident needs: the service's own, and at least a verified email address
     when anonymous reports are not allowed."""
@@ -98,6 +104,8 @@ def _step_url(name: str, lgsl: int, draft_id: str) -> str:
 def report_start(request, lgsl: int):
     """What this service is for, any urgent notice, and "Start now"."""
     service = _service(lgsl)
+    if request.method == "POST" and service.online_reports_stopped:
+        return _stopped(request, service)
     if request.method == "POST":
         drafts = _drafts(request)
         for old in sorted(drafts, key=lambda k: drafts[k]["started"])[: -MAX_DRAFTS + 1]:
@@ -125,6 +133,8 @@ def report_start(request, lgsl: int):
 @require_http_methods(["GET", "POST"])
 def report_where(request, lgsl: int, draft_id: str):
     service = _service(lgsl)
+    if service.online_reports_stopped:
+        return _stopped(request, service)
     if gate := _level_gate(request, service):
         return gate
     draft = _draft(request, lgsl, draft_id)
@@ -178,6 +188,8 @@ def _missed_round_known(lgsl: int, lon: float, lat: float):
 def report_council(request, lgsl: int, draft_id: str):
     """For a service without a location: which council is it for?"""
     service = _service(lgsl)
+    if service.online_reports_stopped:
+        return _stopped(request, service)
     if gate := _level_gate(request, service):
         return gate
     draft = _draft(request, lgsl, draft_id)
@@ -199,6 +211,8 @@ def report_council(request, lgsl: int, draft_id: str):
 def report_nearby(request, lgsl: int, draft_id: str):
     """Open reports of the same kind close by: add "me too" instead of reporting it again."""
     service = _service(lgsl)
+    if service.online_reports_stopped:
+        return _stopped(request, service)
     if gate := _level_gate(request, service):
         return gate
     draft = _draft(request, lgsl, draft_id)
@@ -219,6 +233,8 @@ def report_nearby(request, lgsl: int, draft_id: str):
 @require_http_methods(["GET", "POST"])
 def report_details(request, lgsl: int, draft_id: str):
     service = _service(lgsl)
+    if service.online_reports_stopped:
+        return _stopped(request, service)
     if gate := _level_gate(request, service):
         return gate
     draft = _draft(request, lgsl, draft_id)
@@ -265,6 +281,8 @@ def report_details(request, lgsl: int, draft_id: str):
 def report_check(request, lgsl: int, draft_id: str):
     """Check your answers, with a preview of exactly what the public will see."""
     service = _service(lgsl)
+    if service.online_reports_stopped:
+        return _stopped(request, service)
     if gate := _level_gate(request, service):
         return gate
     sent = Case.objects.filter(submission_key=draft_id).only("reference").first()

@@ -20,7 +20,7 @@ from pocketcouncil.cases.forms import EditForm, MessageForm, ReopenForm, Satisfa
 from pocketcouncil.cases.models import Case, CasePhoto
 from pocketcouncil.cases.queries import case_next_step as next_step
 from pocketcouncil.cases.views.journey import SENT_KEY
-from pocketcouncil.cases.views.params import query_id
+from pocketcouncil.core.params import query_id, query_text
 from pocketcouncil.councils.models import Area, AreaKind, Council
 from pocketcouncil.services.models import Service
 
@@ -260,9 +260,7 @@ def public_reports(request):
 def public_reports_geojson(request):
     """The same public reports as GeoJSON for the map: no personal data, only what the public
     page shows."""
-    council = Council.objects.filter(
-        slug=request.GET.get("council", "").replace("\x00", "")
-    ).first()
+    council = Council.objects.filter(slug=query_text(request, "council")).first()
     status = request.GET.get("status", "open")
     cases = queries.public_cases(
         council=council,
@@ -270,24 +268,32 @@ def public_reports_geojson(request):
         status=status if status in {"open", "fixed", "all"} else "open",
         ward_id=query_id(request.GET.get("ward")),
     )
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [c.longitude, c.latitude]},
-            "properties": {
-                "reference": c.reference,
-                "service": c.service.name,
-                "status": str(c.get_status_display()),
-                "url": reverse("cases:detail", args=[c.reference]),
-            },
-        }
-        for c in cases
-        if c.has_location
-    ]
     return JsonResponse(
-        {"type": "FeatureCollection", "features": features},
+        case_features(cases, lambda case: reverse("cases:detail", args=[case.reference])),
         content_type="application/geo+json",
     )
+
+
+def case_features(cases, url_for) -> dict:
+    """Cases with a place as a GeoJSON FeatureCollection for the maps: reference, service,
+    status and ``url_for(case)`` only, never anything personal."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [c.longitude, c.latitude]},
+                "properties": {
+                    "reference": c.reference,
+                    "service": c.service.name,
+                    "status": str(c.get_status_display()),
+                    "url": url_for(c),
+                },
+            }
+            for c in cases
+            if c.has_location
+        ],
+    }
 
 
 def map_settings(*, lat: float | None = None, lon: float | None = None) -> dict:

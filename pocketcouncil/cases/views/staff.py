@@ -30,21 +30,24 @@ from pocketcouncil.cases.forms import (
     StatusForm,
 )
 from pocketcouncil.cases.models import Case, Priority, ResponseTemplate
-from pocketcouncil.cases.views.params import query_id
+from pocketcouncil.cases.views.resident import case_features, map_settings
 from pocketcouncil.cases.workflow import CaseStatus
+from pocketcouncil.core.params import query_id, query_text
 from pocketcouncil.councils.models import Area, AreaKind, Council, Team
+from pocketcouncil.notify import queries as notify_queries
 from pocketcouncil.services.models import Service
 
 PAGE_SIZE = 50
 # Counting every case of a big council for "any status" would read hundreds of thousands of
 # rows on each page view; past this many the queue says "more than 10,000".
-COUNT_CAP = 10_000
+COUNT_CAP = queries.COUNT_CAP
 
 
 class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        # Unordered: a count needs no sort, so it can stop after COUNT_CAP + 1 index entries.
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
 
 def _council(request, slug: str) -> Council:
@@ -86,9 +89,21 @@ def _filters(request) -> queries.QueueFilters:
         overdue=get.get("overdue") == "1",
         assigned_to_id=request.user.pk if get.get("mine") == "1" else None,
         team_id=query_id(get.get("team")),
-        # PostgreSQL cannot hold a NUL character in text; nobody means to search for one.
-        search=get.get("q", "").replace("\x00", "")[:100],
+        search=query_text(request, "q"),
         sort=sort if sort in {"due", "newest", "oldest", "priority"} else "due",
+    )
+
+
+def _without(query, name: str) -> str:
+    query = query.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
+def _map_features(council: Council, page) -> dict:
+    """The listed cases as GeoJSON for the queue's map (the list stays the full version)."""
+    return case_features(
+        page, lambda case: reverse("cases:staff-case", args=[council.slug, case.reference])
     )
 
 
@@ -100,6 +115,7 @@ def queue(request, slug: str):
     page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    view = "map" if request.GET.get("view") == "map" else "list"
     return render(
         request,
         "cases/staff/queue.html",
@@ -116,8 +132,11 @@ def queue(request, slug: str):
             "statuses": CaseStatus.choices,
             "priorities": Priority.choices,
             "query": query.urlencode(),
+            "query_without_view": _without(query, "view"),
             "now": timezone.now(),
-            "view": request.GET.get("view", "list"),
+            "view": view,
+            "map": map_settings() if view == "map" else None,
+            "map_features": _map_features(council, page) if view == "map" else None,
             "count_capped": page.paginator.count > COUNT_CAP,
             "count_cap": COUNT_CAP,
         },
@@ -157,6 +176,9 @@ def case_page(request, slug: str, reference: str):
             "council": council,
             "case": case,
             "events": queries.timeline(case=case, view="staff"),
+            "messages_sent": notify_queries.delivery_log_for_subject(
+                council=case.council, subject_kind="case", subject_key=case.pk, limit=50
+            ),
             "photos": case.photos.all(),
             "status_form": StatusForm(initial={"status": case.status}),
             "allowed_statuses": workflow.allowed_from(case.status),
