@@ -270,6 +270,10 @@ USERSESSIONS_TRACK_ACTIVITY = False
 # Which ID token / userinfo claim says how well the identity provider checked who the person is,
 # and which values count as "identity verified at medium confidence" (assurance level 3).
 ACCOUNTS_OIDC_IDENTITY_CLAIM = env.get("ACCOUNTS_OIDC_IDENTITY_CLAIM", "vot")
+# Where the keys that sign the identity JWT are published (a DID document), and its issuer:
+# an identity JWT ("claim#inner" above) counts only once verified against them.
+ACCOUNTS_OIDC_IDENTITY_DID_URL = env.get("OIDC_IDENTITY_DID_URL", "")
+ACCOUNTS_OIDC_IDENTITY_ISSUER = env.get("OIDC_IDENTITY_ISSUER", "")
 ACCOUNTS_OIDC_IDENTITY_VALUES = config.env_list(
     env, "ACCOUNTS_OIDC_IDENTITY_VALUES", ["P2", "Cl.Cm.P2"]
 )
@@ -316,6 +320,13 @@ if CASES_MAP_TILES_URL:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 # Where the report map starts when there is no better guess (latitude,longitude).
 CASES_MAP_START = env.get("CASES_MAP_START", "51.752,-1.2577")
+
+# --- transparency ---
+# Performance figures from fewer cases than this are shown as "Too few"; recomputed this often.
+TRANSPARENCY_SMALL_NUMBERS = config.env_int(env, "TRANSPARENCY_SMALL_NUMBERS", 5)
+TRANSPARENCY_INDICATORS_INTERVAL_MINUTES = config.env_int(
+    env, "TRANSPARENCY_INDICATORS_INTERVAL_MINUTES", 60
+)
 
 # --- engage ---
 # Accounts younger than this many hours may post only a few ideas, comments and statements an hour.

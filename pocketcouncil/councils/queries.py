@@ -50,7 +50,10 @@ def council_list() -> list[Council]:
 
 
 def council_get(slug: str) -> Council:
-    """The council with this slug; raises ``Council.DoesNotExist``."""
+    """The council with this slug; raises ``Council.DoesNotExist`` (also for text no slug can
+    be, such as a NUL character, which PostgreSQL would refuse to compare)."""
+    if "\x00" in slug or len(slug) > 100:
+        raise Council.DoesNotExist
     return Council.objects.select_related("upper_tier").get(slug=slug)
 
 
