@@ -8,7 +8,7 @@ PY := $(BIN)/python
 export POCKETCOUNCIL_ENV ?= development
 export DEBUG ?= true
 
-.PHONY: run test lint format bench static install install-test migrate demo clean worker e2e-deps
+.PHONY: run test lint format bench static install install-test migrate demo clean worker e2e-deps hostile
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,13 @@ test: install-test build/static/.built
 	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "ERROR: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
+
+## Explore hostile input with fresh random examples, SCALE times as many as `make test` runs.
+SCALE ?= 10
+HOSTILE_TESTS = $(wildcard pocketcouncil/*/tests/test_hostile.py) \
+	pocketcouncil/engage/tests/test_surveys.py pocketcouncil/open311/tests/test_api_properties.py
+hostile: install-test build/static/.built
+	HYPOTHESIS_PROFILE=explore HYPOTHESIS_EXAMPLES_SCALE=$(SCALE) $(BIN)/pytest $(HOSTILE_TESTS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -11,6 +11,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.accounts import actions
 from pocketcouncil.accounts.models import (
     ChannelPreference,
@@ -25,9 +26,7 @@ from pocketcouncil.notify.testing import sms_outbox
 
 pytestmark = pytest.mark.django_db
 
-FAST = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FAST = hostile_settings(40)
 DEMO = "demo.pocketcouncil.example"
 C0_AND_SPACE = "".join(map(chr, range(0x21)))
 
@@ -246,9 +245,7 @@ next_values = st.one_of(
 )  # fmt: skip
 
 
-@settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@hostile_settings(80)
 @given(nxt=next_values, where=st.sampled_from(["post", "query"]))
 def test_next_never_leaves_the_site(client, amira, nxt, where):
     client.force_login(amira)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pocketcouncil.core.testing import examples, hostile_settings
 from pocketcouncil.accounts.tests.helpers import sign_in_with_mfa
 from pocketcouncil.cases import photos
 from pocketcouncil.cases.forms import LocationForm
@@ -18,9 +19,7 @@ from pocketcouncil.councils import queries as councils_queries
 
 pytestmark = pytest.mark.django_db
 
-FAST = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FAST = hostile_settings(60)
 
 
 @FAST
@@ -49,7 +48,7 @@ def test_postcode_parser_only_raises_its_own_errors(text):
         councils_queries.normalise_postcode(text)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(data=st.binary(min_size=1, max_size=4096))
 def test_photo_decoder_refuses_garbage_cleanly(data):
     try:
@@ -59,7 +58,7 @@ def test_photo_decoder_refuses_garbage_cleanly(data):
     assert processed.content[:2] == b"\xff\xd8"  # anything accepted comes out as a JPEG
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(
     header=st.sampled_from([b"\xff\xd8\xff\xe0", b"\x89PNG\r\n\x1a\n", b"GIF89a"]),
     rest=st.binary(max_size=2048),

@@ -7,6 +7,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.accounts.tests.factories import UserFactory
 from pocketcouncil.accounts.tests.helpers import sign_in_with_mfa
 from pocketcouncil.engage import actions
@@ -27,9 +28,7 @@ from pocketcouncil.engage.models import (
 
 pytestmark = pytest.mark.django_db
 
-FAST = settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FAST = hostile_settings(15)
 # A tag that would only appear as markup if the text were not escaped: Django escapes quotes,
 # so the escaped form never contains 'data-pwn="1"'.
 MARKER = '<i data-pwn="1">'

@@ -14,6 +14,7 @@ from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.accounts.tests.helpers import sign_in_with_mfa
 from pocketcouncil.engage import actions, queries, rules, surveys
 from pocketcouncil.engage.models import (
@@ -771,9 +772,7 @@ def built(build):
     return build()
 
 
-FAST = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FAST = hostile_settings(60)
 FIELD_NAMES = st.sampled_from(
     ["answer", "answer-0", "answer-1", "answer-2", "answer-day", "answer-month", "answer-year"]
 )

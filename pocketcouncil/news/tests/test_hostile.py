@@ -12,13 +12,12 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.accounts.tests.helpers import sign_in_with_mfa
 from pocketcouncil.news import queries
 from pocketcouncil.news.models import Announcement
 
-FAST = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FAST = hostile_settings(60)
 
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h2", "h3", "br", "blockquote"}
 ALLOWED_ATTRIBUTES = {"class", "href", "rel"}
@@ -139,9 +138,7 @@ def test_a_script_in_an_announcement_is_text_everywhere_residents_see_it(client,
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@hostile_settings(25)
 @given(
     title=st.text(max_size=200),
     body=st.text(max_size=300),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.notify import actions, tokens
 from pocketcouncil.notify.models import (
     Notification,
@@ -24,9 +25,7 @@ from pocketcouncil.notify.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-FAST = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FAST = hostile_settings(40)
 
 
 def follow(user, council, key="42"):

@@ -13,10 +13,11 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from pocketcouncil.core.api import api
+from pocketcouncil.core.testing import examples
 
 pytestmark = pytest.mark.django_db
 
-MAX_EXAMPLES = 20
+MAX_EXAMPLES = examples(20)
 
 
 @pytest.fixture
@@ -31,7 +32,6 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @schema.parametrize()
 @settings(
     max_examples=MAX_EXAMPLES,
-    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -10,14 +10,13 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.services import queries, search
 from pocketcouncil.services.models import FrontDoorSearch
 
 pytestmark = pytest.mark.django_db
 
-FAST = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FAST = hostile_settings(40)
 
 HOSTILE = [
     "\x00",
@@ -55,9 +54,7 @@ def test_search_words_never_fail(text):
     assert isinstance(rest, str) and (postcode is None or isinstance(postcode, str))
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@hostile_settings(25)
 @given(text=query_text)
 def test_front_door_search_answers_any_text(text):
     outcome = queries.front_door_search(text=text, limit=6)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.accounts.models import StaffRoleKind
 from pocketcouncil.accounts.tests.factories import StaffRoleFactory, UserFactory, add_totp
 from pocketcouncil.accounts.tests.helpers import sign_in_with_mfa
@@ -26,9 +27,7 @@ from pocketcouncil.transparency.spending_csv import (
     ValueProblem,
 )
 
-FAST = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FAST = hostile_settings(60)
 TODAY = dt.date(2024, 6, 1)
 HEADER = ["Date", "Amount", "Supplier Name"]
 MAPPING = {"paid_on": 0, "amount": 1, "supplier": 2}
@@ -146,9 +145,7 @@ def _upload(client, council, data, name="spend.csv"):
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@hostile_settings(15)
 @given(data=st.one_of(st.binary(max_size=1024), st.text(max_size=300).map(str.encode)))
 def test_junk_files_get_an_error_summary_and_store_no_import(admin_client, council, data):
     if b"amount" in data.lower():  # could be a real header; the property is about junk
