@@ -6,3 +6,12 @@ from pocketcouncil.settings import *  # noqa: F403
 ROOT_URLCONF = "open311_bench_urls"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1"]
+# The cache production has without Redis: the database cache table, shared by every gunicorn
+# worker (the test settings' process-memory cache would let workers serve each other's stale
+# Open311 answers, and flatter them).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "pocketcouncil_cache",
+    }
+}

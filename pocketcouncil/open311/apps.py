@@ -24,3 +24,8 @@ class Open311Config(AppConfig):
         for hook in (webhooks.on_case_event, outbound.on_case_event):
             if hook not in case_actions.EVENT_HOOKS:
                 case_actions.EVENT_HOOKS.append(hook)
+
+        # Stored GET requests answers are forgotten when a council's cases change.
+        from pocketcouncil.open311 import response_cache
+
+        response_cache.connect()

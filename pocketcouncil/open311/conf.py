@@ -51,6 +51,12 @@ def allow_private_urls() -> bool:
     return bool(value)
 
 
+def response_cache_seconds() -> int:
+    """How long a ``GET requests`` answer may stay in the shared cache (0: not cached). Any
+    change to one of the council's cases forgets its answers at once (response_cache.py)."""
+    return int(_setting("OPEN311_RESPONSE_CACHE_SECONDS", 60))
+
+
 def outbound_max_attempts() -> int:
     """Tries before a send to a back office is marked failed (staff can send it again)."""
     return int(_setting("OPEN311_OUTBOUND_MAX_ATTEMPTS", 8))

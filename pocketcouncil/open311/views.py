@@ -24,7 +24,7 @@ from pocketcouncil.cases import photos as case_photos
 from pocketcouncil.cases.actions import CaseInputError
 from pocketcouncil.cases.workflow import OPEN, CaseStatus, CloseReason
 from pocketcouncil.councils.models import Council
-from pocketcouncil.open311 import actions, conf, queries
+from pocketcouncil.open311 import actions, conf, queries, response_cache
 from pocketcouncil.open311.render import FORMATS, Open311Error, error, respond
 from pocketcouncil.services.forms import form_class_for
 from pocketcouncil.services.queries import service_attributes
@@ -246,7 +246,7 @@ def _list_param(request: HttpRequest, name: str) -> list[str]:
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _request_create(request, fmt)
-    council = _council(request)
+    slug = _param(request, "jurisdiction_id")
     references = [r.upper() for r in _list_param(request, "service_request_id")]
     if len(references) > conf.MAX_IDS:
         raise Open311Error(400, f"service_request_id: at most {conf.MAX_IDS} ids at once.")
@@ -259,19 +259,30 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     start, end = _date_range(request)
     page_size = _int_param(request, "page_size", conf.DEFAULT_PAGE_SIZE, 1, conf.MAX_PAGE_SIZE)
     page = _int_param(request, "page", 1, 1, conf.MAX_RESULTS // page_size)
-    cases = queries.request_list(
-        council=council,
-        references=references,
-        service_codes=[int(c) for c in codes],
-        start=start,
-        end=end,
-        statuses=statuses,
-        offset=(page - 1) * page_size,
-        limit=page_size,
-    )
     site = _site(request)
-    data = [_request_out(request, case, site) for case in cases]
-    return respond(fmt, data, root="service_requests", item="request")
+
+    def build() -> HttpResponse:
+        cases = queries.request_list(
+            council=_council(request),
+            references=references,
+            service_codes=[int(c) for c in codes],
+            start=start,
+            end=end,
+            statuses=statuses,
+            offset=(page - 1) * page_size,
+            limit=page_size,
+        )
+        data = [_request_out(request, case, site) for case in cases]
+        return respond(fmt, data, root="service_requests", item="request")
+
+    if not slug:
+        return build()  # the error for a missing jurisdiction_id
+    # Everything the answer depends on besides the council's cases; a default date range is
+    # "the last 90 days", whatever the time (the cache entry's lifetime bounds the drift).
+    explicit_dates = (_param(request, "start_date"), _param(request, "end_date"))
+    window = (start, end) if any(explicit_dates) else None
+    parts = (fmt, get_language(), site, references, codes, statuses, window, page_size, page)
+    return response_cache.cached(slug, parts, build)
 
 
 @open311_view(["GET"])

@@ -57,6 +57,20 @@ def http_server(db, settings):
         connection.dec_thread_sharing()
 
 
+@pytest.fixture
+def oxford(demo):
+    return demo["oxford"]
+
+
+@pytest.fixture
+def key(oxford):
+    """An API key of Oxford's, with a limit no test reaches."""
+    from pocketcouncil.open311.tests.factories import ApiClientFactory
+
+    ApiClientFactory(council=oxford, raw_key="oxford-test-key", rate_limit_per_minute=1000)
+    return "oxford-test-key"
+
+
 # --- the outbound client's tests ---------------------------------------------------------------
 
 

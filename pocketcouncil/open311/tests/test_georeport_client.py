@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from georeport import GeoReport
 
-from pocketcouncil.open311.tests.test_server import FLY_TIPPING, make_case, point  # noqa: F401
+from pocketcouncil.open311.tests.test_server import FLY_TIPPING, make_case
 
 pytestmark = pytest.mark.django_db
 

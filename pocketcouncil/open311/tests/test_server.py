@@ -15,7 +15,6 @@ from PIL import Image
 from pocketcouncil.accounts.models import StaffRole, StaffRoleKind, User
 from pocketcouncil.cases import actions as case_actions
 from pocketcouncil.cases.models import Case, Source
-from pocketcouncil.councils import queries as councils_queries
 from pocketcouncil.open311 import actions
 from pocketcouncil.open311.tests.factories import ApiClientFactory
 from pocketcouncil.services.models import Service
@@ -25,23 +24,6 @@ pytestmark = pytest.mark.django_db
 FLY_TIPPING = 587  # a district service: Oxford City Council takes it
 POTHOLE = 557  # a county service: Oxfordshire takes it, Oxford does not
 BULKY_WASTE = 528  # needs a verified phone and address: not offered through Open311
-
-
-@pytest.fixture
-def oxford(demo):
-    return demo["oxford"]
-
-
-@pytest.fixture
-def key(oxford):
-    ApiClientFactory(council=oxford, raw_key="oxford-test-key", rate_limit_per_minute=1000)
-    return "oxford-test-key"
-
-
-@pytest.fixture
-def point():
-    place = councils_queries.postcode_get("OX4 3BD")
-    return place.longitude, place.latitude
 
 
 def make_case(point, *, lgsl=FLY_TIPPING, description="Bags dumped by the garages", **extra):

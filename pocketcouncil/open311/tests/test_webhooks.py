@@ -17,7 +17,7 @@ from pocketcouncil.cases import actions as case_actions
 from pocketcouncil.cases.workflow import CaseTransitionNotAllowedError
 from pocketcouncil.open311 import actions, webhooks
 from pocketcouncil.open311.models import DeliveryState, WebhookDelivery
-from pocketcouncil.open311.tests.test_server import make_case, point  # noqa: F401
+from pocketcouncil.open311.tests.test_server import make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,135 @@
+"""A shared cache of rendered ``GET requests`` answers, emptied for a council by its case writes.
+
+Open311 clients poll: FixMyStreet and back-office connectors ask for the same newest requests
+every few minutes, and most answers are the same as last time. Building one is three queries and
+fifty rows turned into JSON or XML; serving it from the shared cache (the database cache table
+or Redis, ``CACHE_URL``) is one cache read.
+
+Each council has a *generation* in the cache, a random token. Every answer is stored with the
+generation it was built under, and is served only while that is still the council's generation.
+Any write of a case, a timeline event or a photo of the council sets a new one when it is made
+and again when its transaction commits (signals, below), so an answer never outlives a change it
+shows: a client that posts a request sees it in its next ``GET requests``.
+
+The generation is read *before* the database is, so an answer built while a write commits is
+stored under the old generation and never served. A council with no generation yet (or one the
+cache lost) gets a new random one after its next answer, which no stored answer carries; only
+answers built after that are stored.
+
+Entries also expire after ``OPEN311_RESPONSE_CACHE_SECONDS`` (60 by default; 0 turns the cache
+off), which bounds what no write announces: a renamed service or council, and requests leaving
+the default window of the last 90 days.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+
+from pocketcouncil.open311 import conf
+
+PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
+# A generation is kept a day after it was set; a lost one only costs a rebuilt answer.
+GENERATION_SECONDS = 24 * 60 * 60
+
+
+def _generation_key(council_slug: str) -> str:
+    return f"open311:generation:{council_slug}"
+
+
+def _answer_key(council_slug: str, parts: tuple) -> str:
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"open311:answer:{council_slug}:{digest}"
+
+
+def cached(council_slug: str, parts: tuple, build: Callable[[], HttpResponse]) -> HttpResponse:
+    """The answer for ``parts`` (everything the answer depends on besides the council's cases:
+    format, language, site address and the checked parameters), from the cache when the
+    council's cases have not changed since it was stored, else from ``build()``.
+
+    Only successful answers are stored; ``build`` may raise ``Open311Error`` as usual."""
+    seconds = conf.response_cache_seconds()
+    if seconds <= 0 or not PLAIN_SLUG.fullmatch(council_slug):
+        return build()  # an unknown council's answer is an error, never stored
+    generation_key = _generation_key(council_slug)
+    answer_key = _answer_key(council_slug, parts)
+    found = cache.get_many([generation_key, answer_key])
+    generation = found.get(generation_key)
+    stored = found.get(answer_key)
+    if generation is not None and stored is not None and stored[0] == generation:
+        return _response(stored[1], stored[2])
+    response = build()
+    if response.status_code != 200:
+        return response
+    if generation is None:
+        # The council's first answer (or the cache lost its generation): start one now, so the
+        # next answer is stored under it. This one was built before it existed, so is not.
+        cache.add(generation_key, secrets.token_hex(8), timeout=GENERATION_SECONDS)
+    else:
+        cache.set(answer_key, (generation, response["Content-Type"], response.content), seconds)
+    return response
+
+
+def _response(content_type: str, body: bytes) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def council_changed(council_id: int, slug: str | None = None) -> None:
+    """Forget every stored answer of the council: now, and again once the current transaction
+    commits (an answer built from the database between the two, before the change was visible,
+    is stored under the first new generation and so is never served after the second)."""
+    if slug is None:
+        from pocketcouncil.councils.models import Council
+
+        slug = Council.objects.filter(pk=council_id).values_list("slug", flat=True).first()
+    if not slug:
+        return
+    key = _generation_key(slug)
+
+    def bump():
+        cache.set(key, secrets.token_hex(8), timeout=GENERATION_SECONDS)
+
+    bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump)
+
+
+def _case_changed(case) -> None:
+    from pocketcouncil.cases.models import Case
+
+    slug = case.council.slug if Case.council.is_cached(case) else None
+    council_changed(case.council_id, slug)
+
+
+def _case_saved(sender, instance, **kwargs) -> None:
+    _case_changed(instance)
+
+
+def _part_saved(sender, instance, **kwargs) -> None:
+    from pocketcouncil.cases.models import Case
+
+    if sender.case.is_cached(instance):
+        _case_changed(instance.case)
+        return
+    for council_id in Case.objects.filter(pk=instance.case_id).values_list("council_id", flat=True):
+        council_changed(council_id)
+
+
+def connect() -> None:
+    """Listen for case, timeline and photo writes (called once, from the app's ready())."""
+    from pocketcouncil.cases.models import Case, CaseEvent, CasePhoto
+
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(_case_saved, sender=Case, dispatch_uid=f"open311-answers-case-{name}")
+        for model in (CaseEvent, CasePhoto):
+            uid = f"open311-answers-{model.__name__}-{name}"
+            signal.connect(_part_saved, sender=model, dispatch_uid=uid)
