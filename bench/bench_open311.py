@@ -8,6 +8,8 @@ requests per second.
 Needs ``BENCH_DATABASE_URL`` (PostgreSQL); uses its own scratch database
 ``pocketcouncil_bench_open311`` (dropped and made again), or with
 ``BENCH_OPEN311_REUSE_DB=name`` an existing database such as the one ``bench_cases.py`` fills.
+The shared cache is the database cache table, as in production without Redis; with
+``BENCH_REDIS_URL=redis://127.0.0.1:6379/15`` the cached endpoints are measured with Redis too.
 gunicorn listens on 127.0.0.1 only and the load comes from threads in this process, for
 ``BENCH_SECONDS`` (default 10) per endpoint.
 """
@@ -134,6 +136,8 @@ def start_gunicorn(
         "POCKETCOUNCIL_ENV": "test",
         "DEBUG": "false",
         "DJANGO_SETTINGS_MODULE": "open311_bench_site",
+        # Persistent connections, as docs/operating.md advises for gunicorn's sync workers.
+        "DATABASE_CONN_MAX_AGE": "60",
         "PYTHONPATH": f"{HERE}:{ROOT}",
     }
     process = subprocess.Popen(  # noqa: S603
@@ -251,6 +255,15 @@ def main() -> None:
                 ),
             ],
         ),
+        # The same with Redis as the shared cache (CACHE_URL), when BENCH_REDIS_URL names one.
+        "cached, Redis as the shared cache": (
+            {"BENCH_CACHE_URL": os.environ.get("BENCH_REDIS_URL", "")},
+            [
+                bare,
+                ("GET requests.json (newest 50)", newest),
+                ("GET requests.json (a service, open, page 1-5)", filtered),
+            ],
+        ),
         # Every answer built from the database: what a client asking something new costs.
         "uncached": (
             {"OPEN311_RESPONSE_CACHE_SECONDS": "0"},
@@ -262,6 +275,8 @@ def main() -> None:
         ),
     }
     print(f"gunicorn: {workers} sync workers; load: {threads} threads x {seconds:.0f} s each")
+    if not os.environ.get("BENCH_REDIS_URL"):
+        del runs["cached, Redis as the shared cache"]
     for run, (extra_env, scenarios) in runs.items():
         server = start_gunicorn(database_url, port, workers, extra_env)
         results = {}

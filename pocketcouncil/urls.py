@@ -1,5 +1,6 @@
 """URLs. Each Pocket Council app that has a ``urls.py`` is included here automatically, in
-``INSTALLED_APPS`` order, so apps own their paths and this file rarely changes."""
+``INSTALLED_APPS`` order (``FIRST`` apart), so apps own their paths and this file rarely
+changes."""
 
 from importlib import import_module
 
@@ -26,7 +27,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-for app in apps.get_app_configs():
+# Resolving a path tries every pattern before the one that matches, so the Open311 server, which
+# integrators poll, comes first (its paths, open311/v2/... and staff/<council>/integrations/...,
+# overlap no other app's).
+FIRST = ("pocketcouncil.open311",)
+
+for app in sorted(apps.get_app_configs(), key=lambda app: app.name not in FIRST):
     if app.name.startswith("pocketcouncil.") and app.name != "pocketcouncil.core":
         try:
             module = import_module(f"{app.name}.urls")

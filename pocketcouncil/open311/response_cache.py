@@ -3,7 +3,8 @@
 Open311 clients poll: FixMyStreet and back-office connectors ask for the same newest requests
 every few minutes, and most answers are the same as last time. Building one is three queries and
 fifty rows turned into JSON or XML; serving it from the shared cache (the database cache table
-or Redis, ``CACHE_URL``) is one cache read.
+or Redis, ``CACHE_URL``) is one small cache read: the council's generation, below, with the
+answer itself usually from this process's own copy.
 
 Each council has a *generation* in the cache, a random token. Every answer is stored with the
 generation it was built under, and is served only while that is still the council's generation.
@@ -26,6 +27,9 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -38,6 +42,8 @@ from pocketcouncil.open311 import conf
 PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 # A generation is kept a day after it was set; a lost one only costs a rebuilt answer.
 GENERATION_SECONDS = 24 * 60 * 60
+# How much of the recent answers each web process keeps a copy of.
+LOCAL_ANSWER_BYTES = 8 * 1024 * 1024
 
 
 def _generation_key(council_slug: str) -> str:
@@ -46,7 +52,7 @@ def _generation_key(council_slug: str) -> str:
 
 def _answer_key(council_slug: str, parts: tuple) -> str:
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"open311:answer:{council_slug}:{digest}"
+    return f"open311:answer:v1:{council_slug}:{digest}"
 
 
 def cached(council_slug: str, parts: tuple, build: Callable[[], HttpResponse]) -> HttpResponse:
@@ -60,11 +66,15 @@ def cached(council_slug: str, parts: tuple, build: Callable[[], HttpResponse]) -
         return build()  # an unknown council's answer is an error, never stored
     generation_key = _generation_key(council_slug)
     answer_key = _answer_key(council_slug, parts)
-    found = cache.get_many([generation_key, answer_key])
-    generation = found.get(generation_key)
-    stored = found.get(answer_key)
-    if generation is not None and stored is not None and stored[0] == generation:
-        return _response(stored[1], stored[2])
+    generation = cache.get(generation_key)
+    if generation is not None:
+        stored = _local.get(answer_key)
+        if stored is None or stored[0] != generation:
+            stored = cache.get(answer_key)
+            if stored is not None and stored[0] == generation:
+                _local.put(answer_key, stored)
+        if stored is not None and stored[0] == generation:
+            return _response(stored[1], stored[2])
     response = build()
     if response.status_code != 200:
         return response
@@ -73,8 +83,52 @@ def cached(council_slug: str, parts: tuple, build: Callable[[], HttpResponse]) -
         # next answer is stored under it. This one was built before it existed, so is not.
         cache.add(generation_key, secrets.token_hex(8), timeout=GENERATION_SECONDS)
     else:
-        cache.set(answer_key, (generation, response["Content-Type"], response.content), seconds)
+        expires = time.time() + seconds
+        stored = (generation, response["Content-Type"], response.content, expires)
+        cache.set(answer_key, stored, seconds)
+        _local.put(answer_key, stored)
     return response
+
+
+class _LocalAnswers:
+    """This process's copies of recent answers, so a hit reads only the small generation from
+    the shared cache, not the whole answer. A copy is used only while its generation is the
+    council's current one (read from the shared cache every time) and for no longer than the
+    shared entry lives, so it is never staler than the shared entry. Beyond ``max_bytes`` of
+    answers, the least recently used copies are dropped."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.entries: OrderedDict[str, tuple] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is None:
+                return None
+            if found[3] < time.time():  # the shared entry has expired too
+                self._drop(key)
+                return None
+            self.entries.move_to_end(key)
+            return found
+
+    def put(self, key: str, value: tuple) -> None:
+        """``value`` is (generation, content type, body, expiry as a Unix time)."""
+        with self.lock:
+            if key in self.entries:
+                self._drop(key)
+            self.entries[key] = value
+            self.bytes += len(value[2])
+            while self.bytes > self.max_bytes and self.entries:
+                self._drop(next(iter(self.entries)))
+
+    def _drop(self, key: str) -> None:
+        self.bytes -= len(self.entries.pop(key)[2])
+
+
+_local = _LocalAnswers(max_bytes=LOCAL_ANSWER_BYTES)
 
 
 def _response(content_type: str, body: bytes) -> HttpResponse:

@@ -3,6 +3,8 @@ after a change, never for errors, and not at all when turned off."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -128,3 +130,27 @@ def test_an_answer_built_during_a_write_is_not_served_after_it_commits(
     for callback in on_commit:
         callback()  # the commit
     assert response_cache.cached("oxford", parts, build(b"[new]")).content == b"[new]"
+
+
+def test_a_process_keeps_copies_within_its_byte_limit_and_never_past_expiry():
+    local = response_cache._LocalAnswers(max_bytes=10)
+    future = time.time() + 60
+    local.put("a", ("g", "application/json", b"123456", future))
+    local.put("b", ("g", "application/json", b"1234", future))
+    assert local.get("a") is not None  # now the most recently used
+    local.put("c", ("g", "application/json", b"12", future))  # 12 bytes: drops "b", not "a"
+    assert local.get("b") is None
+    assert local.get("a") is not None and local.get("c") is not None
+    assert local.bytes == 8
+    local.put("old", ("g", "application/json", b"", time.time() - 1))
+    assert local.get("old") is None
+
+
+def test_a_process_copy_is_not_served_once_the_council_changes(http_server, point):
+    """The copy in this process outlives the shared entry, but not a change."""
+    case = make_case(point)
+    warm(http_server)
+    cache.delete_many([k for k in list(response_cache._local.entries) if ":oxford:" in k])
+    assert case.reference in listed(http_server)  # from this process's copy
+    case_actions.case_transition(case=case, to="resolved", actor=staff_of(case.council))
+    assert listed(http_server)[case.reference]["status"] == "closed"
