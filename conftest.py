@@ -11,6 +11,8 @@ import pytest
 from django.core.management import call_command
 from hypothesis import settings
 
+from pocketcouncil.councils.tests.factories import CouncilFactory
+
 # Hostile-input tests are property-based. ``make test`` (and so CI) runs them derandomised, so a
 # run fails the same way twice and never on one unlucky draw; ``make hostile`` explores with fresh
 # random input and many times the examples (pocketcouncil.core.testing.examples), to find new
@@ -18,8 +20,6 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.register_profile("explore", derandomize=False, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-from pocketcouncil.councils.tests.factories import CouncilFactory
 
 
 @pytest.fixture(scope="session")

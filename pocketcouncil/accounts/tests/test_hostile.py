@@ -8,10 +8,9 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.accounts import actions
 from pocketcouncil.accounts.models import (
     ChannelPreference,
@@ -22,6 +21,7 @@ from pocketcouncil.accounts.models import (
     User,
 )
 from pocketcouncil.accounts.tests.factories import UserFactory
+from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.notify.testing import sms_outbox
 
 pytestmark = pytest.mark.django_db

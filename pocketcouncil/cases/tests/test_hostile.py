@@ -7,14 +7,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pocketcouncil.core.testing import examples, hostile_settings
 from pocketcouncil.accounts.tests.helpers import sign_in_with_mfa
 from pocketcouncil.cases import photos
 from pocketcouncil.cases.forms import LocationForm
 from pocketcouncil.cases.models import Case
+from pocketcouncil.core.testing import examples, hostile_settings
 from pocketcouncil.councils import queries as councils_queries
 
 pytestmark = pytest.mark.django_db

@@ -4,12 +4,12 @@ options or projects that are not this engagement's are refused and store nothing
 
 import pytest
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.accounts.tests.factories import UserFactory
 from pocketcouncil.accounts.tests.helpers import sign_in_with_mfa
+from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.engage import actions
 from pocketcouncil.engage.models import (
     Action,

@@ -11,11 +11,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.accounts.tests.helpers import sign_in_with_mfa
+from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.engage import actions, queries, rules, surveys
 from pocketcouncil.engage.models import (
     Action,

@@ -9,11 +9,11 @@ from urllib.parse import quote
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.accounts.tests.helpers import sign_in_with_mfa
+from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.news import queries
 from pocketcouncil.news.models import Announcement
 

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pocketcouncil.core.testing import hostile_settings

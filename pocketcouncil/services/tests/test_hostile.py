@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pocketcouncil.core.testing import hostile_settings

@@ -9,13 +9,13 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.accounts.models import StaffRoleKind
 from pocketcouncil.accounts.tests.factories import StaffRoleFactory, UserFactory, add_totp
 from pocketcouncil.accounts.tests.helpers import sign_in_with_mfa
+from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.transparency import spending_csv
 from pocketcouncil.transparency.models import SpendingImport
 from pocketcouncil.transparency.spending_csv import (
