@@ -131,9 +131,23 @@ class ImportIssue(models.Model):
 class Payment(models.Model):
     """One line of a council's published spending: a payment (or a credit, if negative)."""
 
-    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    # Payments are the one table a million rows at a time go into, so every per-row cost
+    # counts (docs/benchmarks.md, spending import):
+    # - the council has no index of its own: both of the table's other indexes start with it;
+    # - neither foreign key is a database constraint: PostgreSQL checked both for every row at
+    #   COMMIT, a third of an import's database time. Payments are only ever written by
+    #   actions._store_rows, in the transaction of an import of that council that already
+    #   exists, and deleted with it (rollback, or Django's CASCADE when an import or council is
+    #   deleted), so the constraints guarded nothing the code does not.
+    council = models.ForeignKey(
+        "councils.Council",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     spending_import = models.ForeignKey(
-        SpendingImport, on_delete=models.CASCADE, related_name="payments"
+        SpendingImport, on_delete=models.CASCADE, related_name="payments", db_constraint=False
     )
     line_number = models.PositiveIntegerField()
     paid_on = models.DateField(_("payment date"))

@@ -400,7 +400,10 @@ class LineParser:
         self.amount_index = mapping["amount"]
         # (index or None, length limit) for supplier, service area, expense type, reference,
         # purpose, in ParsedRow's order.
-        self.texts = [(mapping.get(name), TEXT_LIMITS[name]) for name in TEXT_LIMITS]
+        self.texts = [
+            (-1 if mapping.get(name) is None else mapping[name], TEXT_LIMITS[name])
+            for name in TEXT_LIMITS
+        ]
         self.width = max(i for i in mapping.values() if i is not None) + 1
         self.earliest = dt.date(MIN_YEAR, 1, 1)
         self.latest = today + dt.timedelta(days=MAX_FUTURE_DAYS)
@@ -416,7 +419,7 @@ class LineParser:
                 return Issue(
                     line_number, IssueKind.TOTALS, "A totals line, not a payment.", raw_line(cells)
                 )
-        elif _TOTALS.match(date_text):
+        elif not date_text[0].isdigit() and _TOTALS.match(date_text):  # dates start with one
             return Issue(
                 line_number, IssueKind.TOTALS, "A totals line, not a payment.", raw_line(cells)
             )
@@ -433,9 +436,15 @@ class LineParser:
             pence = parse_amount(cells[self.amount_index])
         except ValueProblem as problem:
             return Issue(line_number, problem.kind, str(problem), raw_line(cells))
-        supplier, service_area, expense_type, reference, purpose = (
-            cells[index].strip()[:limit] if index is not None else "" for index, limit in self.texts
-        )
+        # Unrolled (this runs for every line): a missing column's index is -1, which reads the
+        # empty cell appended here.
+        cells.append("")
+        (si, sl), (ai, al), (ei, el), (ri, rl), (pi, pl) = self.texts
+        supplier = cells[si].strip()[:sl]
+        service_area = cells[ai].strip()[:al]
+        expense_type = cells[ei].strip()[:el]
+        reference = cells[ri].strip()[:rl]
+        purpose = cells[pi].strip()[:pl]
         return ParsedRow(
             line_number,
             paid_on,

@@ -357,7 +357,9 @@ def test_an_overlapping_file_adds_only_new_payments(council, tmp_path):
     assert first.rows_imported == 1000
     # ... then the whole month: only the 2,839 payments not already stored are added.
     second = actions.spending_import_file(council=council, path=MANCHESTER_FILE, actor=None)
-    assert (second.rows_read, second.rows_imported, second.rows_skipped) == (3839, 2839, 1000)
+    assert (second.rows_read, second.rows_imported, second.rows_skipped) == (3839, 2839, 1000), (
+        second.error
+    )
     duplicates = [i for i in issues(second) if i[1] == IssueKind.DUPLICATE]
     assert len(duplicates) == 1000
     assert duplicates[0] == (
