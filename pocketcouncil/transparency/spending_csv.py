@@ -317,9 +317,17 @@ _NUMBER = re.compile(r"^([0-9]{1,3}(?:,[0-9]{3}){0,4}|[0-9]{1,15})?(?:\.([0-9]{1
 MAX_PENCE = 99_999_999_999_999
 
 
+# The usual form, '£1,234.50' or '1234.50', read without the general rules below.
+_PLAIN_AMOUNT = re.compile(r"£?([0-9]{1,3}(?:,[0-9]{3}){0,4}|[0-9]{1,15})\.([0-9]{2})")
+
+
 def parse_amount(text: str) -> int:
     """The amount in pence. '£1,234.50' -> 123450; '(1,234.50)', '-1234.5', '£-5' and
     '12.00CR' are credits (negative)."""
+    if match := _PLAIN_AMOUNT.fullmatch(text):
+        pence = int(match[1].replace(",", "")) * 100 + int(match[2])
+        if pence <= MAX_PENCE:
+            return pence
     original = text.strip()
     shown = original if len(original) <= 40 else original[:40] + "…"
     if not original:

@@ -52,6 +52,20 @@ def test_amount_parser_gives_pence_or_a_value_problem(text):
     assert abs(pence) <= spending_csv.MAX_PENCE
 
 
+@FAST
+@given(text=st.one_of(amount_like, st.from_regex(r"\A£?[0-9,]{1,22}\.[0-9]{2}\Z")))
+def test_the_quick_reading_of_plain_amounts_agrees_with_the_general_rules(text):
+    """A space around the amount skips the quick path for '£1,234.50'; the answer is the same."""
+
+    def outcome(value):
+        try:
+            return spending_csv.parse_amount(value)
+        except ValueProblem as problem:
+            return problem.kind
+
+    assert outcome(text) == outcome(f" {text} ")
+
+
 def test_an_amount_with_thousands_of_digits_is_a_value_problem():
     with pytest.raises(ValueProblem):
         spending_csv.parse_amount("1" * 5000)
