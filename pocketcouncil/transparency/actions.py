@@ -29,10 +29,12 @@ and on PostgreSQL its payments go to the database in one COPY while the file is 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -253,7 +255,7 @@ def spending_import_run(
     try:
         if opened:
             binary = default_storage.open(spending_import.stored_file, "rb")
-        with transaction.atomic():
+        with transaction.atomic(), _no_cyclic_gc():
             counts = _store_rows(spending_import, binary, progress=progress, today=today)
             spending_import.__dict__.update(counts)
             spending_import.state = ImportState.IMPORTED
@@ -271,6 +273,20 @@ def spending_import_run(
             binary.close()
     _delete_stored_file(spending_import)
     return spending_import
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """Python's cycle collector off for the import: it walked the millions of short-lived
+    objects an import makes (none in cycles; reference counting frees them at once) and cost a
+    tenth of the import's time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _mark_failed(spending_import: SpendingImport, error: Exception) -> None:
