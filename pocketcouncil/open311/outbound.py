@@ -494,36 +494,27 @@ def send_due(*, time_limit: float = 60, transport=None) -> SendReport:
     return report
 
 
+def _soonest(sends, state: str, field: str):
+    """The earliest ``field`` among ``sends`` in ``state`` (None if there are none)."""
+    return (
+        sends.filter(state=state, **{f"{field}__isnull": False})
+        .order_by(field)
+        .values_list(field, flat=True)
+        .first()
+    )
+
+
 def next_due_at():
     """When a send is next due: the soonest retry, or the soonest lease to run out (a send
     another worker holds, or one a dead worker left), or None."""
     live = OutboundSend.objects.filter(endpoint__is_enabled=True)
-    retry = (
-        live.filter(state=SendState.PENDING)
-        .order_by("next_attempt_at")
-        .values_list("next_attempt_at", flat=True)
-        .first()
-    )
-    lease = (
-        live.filter(state=SendState.SENDING, lease_until__isnull=False)
-        .order_by("lease_until")
-        .values_list("lease_until", flat=True)
-        .first()
-    )
     updates = OutboundUpdateSend.objects.filter(_UPDATE_READY)
-    update_retry = (
-        updates.filter(state=SendState.PENDING)
-        .order_by("next_attempt_at")
-        .values_list("next_attempt_at", flat=True)
-        .first()
+    times = (
+        _soonest(live, SendState.PENDING, "next_attempt_at"),
+        _soonest(live, SendState.SENDING, "lease_until"),
+        _soonest(updates, SendState.PENDING, "next_attempt_at"),
+        _soonest(updates, SendState.SENDING, "lease_until"),
     )
-    update_lease = (
-        updates.filter(state=SendState.SENDING, lease_until__isnull=False)
-        .order_by("lease_until")
-        .values_list("lease_until", flat=True)
-        .first()
-    )
-    times = (retry, lease, update_retry, update_lease)
     return min((t for t in times if t is not None), default=None)
 
 
