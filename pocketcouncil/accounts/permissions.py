@@ -255,6 +255,7 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     ("engage.manage", "engage:staff-index", gettext_lazy("Have your say: engagements")),
     ("engage.moderate", "engage:staff-moderation", gettext_lazy("Have your say: moderation")),
     ("transparency.import_spending", "staff-spending-imports", gettext_lazy("Spending data")),
+    ("transparency.edit_budgets", "staff-budgets", gettext_lazy("Council tax figures")),
     ("integrations.manage", "open311:staff-integrations", gettext_lazy("Integrations")),
     ("accounts.manage_roles", "accounts-staff-roles", gettext_lazy("Staff roles")),
 )

@@ -48,15 +48,17 @@ from django.utils import timezone
 
 from pocketcouncil.accounts import permissions
 from pocketcouncil.councils.models import Council
-from pocketcouncil.transparency import indicators, spending_csv
+from pocketcouncil.transparency import budgets_csv, indicators, spending_csv
 from pocketcouncil.transparency.models import (
     ACTIVE_STATES,
+    BudgetLine,
     ImportIssue,
     ImportState,
     IndicatorScope,
     IndicatorSnapshot,
     IssueSeverity,
     Payment,
+    Precept,
     SpendingImport,
     SpendingTotal,
     pence_to_pounds,
@@ -743,6 +745,55 @@ def _insert_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
 def _insert_batch_size() -> int:
     # SQLite allows 999 parameters per statement as Django counts them; PostgreSQL many more.
     return 1000 if connection.vendor == "postgresql" else 999 // 12
+
+
+@dataclass
+class BudgetImportResult:
+    financial_year: int
+    bodies: int
+    budget_lines: int
+    replaced_bodies: int
+
+
+@transaction.atomic
+def budgets_import(*, council: Council, binary: BinaryIO, source: str, actor) -> BudgetImportResult:
+    """Replace the council tax precepts and budget lines of one financial year of a billing
+    council with those of a budget file (``budgets_csv`` describes it). All or nothing: a file
+    with any problem raises ``budgets_csv.BudgetFileError`` and changes nothing."""
+    _require(actor, EDIT_BUDGETS, council)
+    source = source.strip()
+    if not source:
+        raise budgets_csv.BudgetFileError([(0, "Say where the figures come from.")])
+    areas = {
+        code: pk for pk, code in council.areas.exclude(gss_code="").values_list("pk", "gss_code")
+    }
+    budget = budgets_csv.read_budget_file(binary, area_codes=areas)
+    old = Precept.objects.filter(council=council, financial_year=budget.financial_year)
+    replaced = old.count()
+    old.delete()  # and their budget lines
+    lines = 0
+    for body in budget.bodies:
+        precept = Precept.objects.create(
+            council=council,
+            financial_year=budget.financial_year,
+            kind=body.kind,
+            name=body.name,
+            band_d=body.band_d,
+            area_id=areas.get(body.area_gss_code),
+            source=source[:300],
+        )
+        BudgetLine.objects.bulk_create(
+            BudgetLine(
+                council=council,
+                precept=precept,
+                service=line.service,
+                amount=line.net_budget,
+                position=position,
+            )
+            for position, line in enumerate(body.lines)
+        )
+        lines += len(body.lines)
+    return BudgetImportResult(budget.financial_year, len(budget.bodies), lines, replaced)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Max, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
 
 from pocketcouncil.councils.models import Council, CouncilTier
@@ -652,3 +652,28 @@ def case_statistics_get(*, council: Council) -> CaseStatistics | None:
         for month, totals in sorted(per_month.items())
     ]
     return CaseStatistics(computed_at=snapshot.computed_at, rows=rows, months=months)
+
+
+def budget_years(*, council: Council) -> list[dict]:
+    """The financial years a billing council holds council tax figures for, newest first, each
+    with its number of bodies and budget lines and when they last changed."""
+    return list(
+        Precept.objects.filter(council=council)
+        .values("financial_year")
+        .annotate(
+            bodies=Count("pk", distinct=True),
+            budget_lines=Count("budget_lines"),
+            updated_at=Max("updated_at"),
+        )
+        .order_by("-financial_year")
+    )
+
+
+def precepts_for_year(*, council: Council, financial_year: int) -> list[Precept]:
+    """A year's precepts in bill order, with their budget lines and areas."""
+    return list(
+        Precept.objects.filter(council=council, financial_year=financial_year)
+        .select_related("area")
+        .prefetch_related("budget_lines")
+        .order_by("kind", "name")
+    )

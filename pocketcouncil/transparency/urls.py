@@ -30,6 +30,12 @@ urlpatterns = [
     path("open-data/", views.open_data, name="open-data"),
     path("staff/spending/", views_staff.import_list, name="staff-spending-imports"),
     path("staff/spending/upload/", views_staff.import_upload, name="staff-spending-upload"),
+    path("staff/council-tax/", views_staff.budget_import, name="staff-budgets"),
+    path(
+        "staff/council-tax/<int:year>.csv",
+        views_staff.budget_download,
+        name="staff-budgets-download",
+    ),
     path(
         "staff/spending/imports/<int:pk>/",
         views_staff.import_detail,

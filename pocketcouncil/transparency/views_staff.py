@@ -1,18 +1,22 @@
-"""Staff pages: upload a spending file, confirm its columns, follow the import, roll it back."""
+"""Staff pages: upload a spending file, confirm its columns, follow the import, roll it back;
+import and download a year's council tax figures."""
 
 from __future__ import annotations
+
+import csv
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pocketcouncil.accounts import permissions
 from pocketcouncil.accounts.permissions import staff_required
-from pocketcouncil.transparency import actions, queries, spending_csv
+from pocketcouncil.transparency import actions, budgets_csv, queries, spending_csv
 from pocketcouncil.transparency.models import ImportIssue, ImportState, SpendingImport
 
 ISSUES_SHOWN = 200
@@ -160,3 +164,108 @@ def import_detail(request, pk):
             "issues_shown": ISSUES_SHOWN,
         },
     )
+
+
+# --- council tax: precepts and budget lines from a file -----------------------------------------
+
+
+def _budget_councils(request):
+    councils = permissions.councils_where(permissions.staff_user(request), actions.EDIT_BUDGETS)
+    if not councils:
+        raise PermissionDenied(_("You cannot change council tax figures for any council."))
+    return councils
+
+
+class BudgetUploadForm(forms.Form):
+    council = forms.ChoiceField(label=gettext_lazy("Billing council"))
+    source = forms.CharField(
+        label=gettext_lazy("Where the figures come from"),
+        max_length=300,
+        help_text=gettext_lazy(
+            "Shown under every bill, for example: Council tax resolution 2026/27."
+        ),
+        error_messages={"required": gettext_lazy("Say where the figures come from.")},
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Budget file (CSV)"),
+        help_text=gettext_lazy(
+            "One financial year. The figures already held for that year are replaced."
+        ),
+        error_messages={"required": gettext_lazy("Choose a CSV file.")},
+    )
+
+    def __init__(self, *args, councils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["council"].choices = [(c.slug, c.name) for c in councils]
+
+
+@staff_required
+def budget_import(request):
+    """The council tax figures held per year (each downloadable as the file to edit), and the
+    upload that replaces one year's."""
+    councils = _budget_councils(request)
+    chosen = _chosen_council(request, councils)
+    form = BudgetUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        councils=councils,
+        initial={"council": chosen.slug},
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = next(c for c in councils if c.slug == form.cleaned_data["council"])
+        try:
+            result = actions.budgets_import(
+                council=chosen,
+                binary=form.cleaned_data["file"].file,
+                source=form.cleaned_data["source"],
+                actor=permissions.staff_user(request),
+            )
+        except budgets_csv.BudgetFileError as error:
+            for line, message in error.problems:
+                form.add_error(
+                    "file",
+                    _("Line %(line)s: %(message)s") % {"line": line, "message": message}
+                    if line
+                    else message,
+                )
+        else:
+            messages.success(
+                request,
+                _(
+                    "Council tax figures for %(year)s imported: %(bodies)s bodies and "
+                    "%(lines)s budget lines, replacing %(replaced)s bodies."
+                )
+                % {
+                    "year": f"{result.financial_year}/{(result.financial_year + 1) % 100:02d}",
+                    "bodies": result.bodies,
+                    "lines": result.budget_lines,
+                    "replaced": result.replaced_bodies,
+                },
+            )
+            return redirect(f"{reverse('staff-budgets')}?council={chosen.slug}")
+    return render(
+        request,
+        "transparency/staff/budgets.html",
+        {
+            "councils": councils,
+            "chosen": chosen,
+            "years": queries.budget_years(council=chosen),
+            "form": form,
+            "columns": budgets_csv.COLUMNS,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+def budget_download(request, year: int):
+    """One year's figures in the layout the upload reads."""
+    councils = _budget_councils(request)
+    chosen = _chosen_council(request, councils)
+    precepts = queries.precepts_for_year(council=chosen, financial_year=year)
+    if not precepts:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="council-tax-{chosen.slug}-{year}.csv"'
+    csv.writer(response).writerows(budgets_csv.budget_rows(precepts))
+    return response
