@@ -5,6 +5,7 @@ is left switched off as it was found."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import enter_authenticator_code, sign_in_by_code
 
@@ -37,13 +38,13 @@ def test_admin_sets_up_a_back_office_and_a_webhook(visit, site, javascript):
     page.get_by_label("Send new cases now").check()
     page.get_by_role("button", name="Save back office").click()
     assert "is switched on: new cases for “Report a pothole or road problem”" in page.content()
-    assert row.get_by_text("Sending").count() == 1
+    expect(row.get_by_text("Sending")).to_have_count(1)
     visit.step("back office on")
     # Leave it as it was found: switched off.
     row.get_by_role("link", name=re.compile("Change")).click()
     page.get_by_label("Send new cases now").uncheck()
     page.get_by_role("button", name="Save back office").click()
-    assert row.get_by_text("Switched off").count() == 1
+    expect(row.get_by_text("Switched off")).to_have_count(1)
 
     suffix = "js" if javascript else "nojs"
     page.get_by_label("Address to send events to").fill(f"https://example.org/hooks/{suffix}")
@@ -53,9 +54,9 @@ def test_admin_sets_up_a_back_office_and_a_webhook(visit, site, javascript):
     page.goto(PAGE)
     hook = page.locator("tr", has_text=f"https://example.org/hooks/{suffix}")
     hook.get_by_role("button", name=re.compile("Switch off")).click()
-    assert hook.get_by_text("Switched off").count() == 1
+    expect(hook.get_by_text("Switched off")).to_have_count(1)
     visit.step("webhook switched off")
     hook.get_by_role("link", name=re.compile("Delete")).click()
     visit.step("delete webhook")
     page.get_by_role("button", name="Delete webhook").click()
-    assert page.locator("tr", has_text=f"https://example.org/hooks/{suffix}").count() == 0
+    expect(page.locator("tr", has_text=f"https://example.org/hooks/{suffix}")).to_have_count(0)
