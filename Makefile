@@ -63,7 +63,8 @@ test: install-test build/static/.built
 ## Explore hostile input with fresh random examples, SCALE times as many as `make test` runs.
 SCALE ?= 10
 HOSTILE_TESTS = $(wildcard pocketcouncil/*/tests/test_hostile.py) \
-	pocketcouncil/engage/tests/test_surveys.py pocketcouncil/open311/tests/test_api_properties.py
+	pocketcouncil/engage/tests/test_surveys.py pocketcouncil/open311/tests/test_api_properties.py \
+	pocketcouncil/transparency/tests/test_budgets.py
 hostile: install-test build/static/.built
 	HYPOTHESIS_PROFILE=explore HYPOTHESIS_EXAMPLES_SCALE=$(SCALE) $(BIN)/pytest $(HOSTILE_TESTS) $(PYTEST_ARGS)
 
