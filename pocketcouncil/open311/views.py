@@ -63,10 +63,15 @@ def _param(request: HttpRequest, name: str) -> str:
     return (value or request.GET.get(name) or "").replace("\x00", "").strip()
 
 
-def _council(request: HttpRequest) -> Council:
+def _jurisdiction(request: HttpRequest) -> str:
     slug = _param(request, "jurisdiction_id")
     if not slug:
         raise Open311Error(400, "jurisdiction_id: required. Use a council's id from discovery.")
+    return slug
+
+
+def _council(request: HttpRequest) -> Council:
+    slug = _jurisdiction(request)
     council = Council.objects.filter(slug=slug).first()
     if council is None:
         raise Open311Error(404, f"jurisdiction_id: no council has the id {slug!r}.")
@@ -101,10 +106,14 @@ def _date_range(request: HttpRequest) -> tuple[datetime, datetime]:
     span = timedelta(days=conf.MAX_DATE_RANGE_DAYS)
     if start is None and end is None:
         end = timezone.now()
-    if start is None:
-        start = end - span
-    if end is None:
-        end = start + span
+    try:
+        if start is None:
+            start = end - span
+        if end is None:
+            end = start + span
+    except OverflowError:  # within 90 days of year 1 or year 9999
+        name = "end_date" if start is None else "start_date"
+        raise Open311Error(400, f"{name}: not a date we hold requests for.") from None
     if end < start:
         raise Open311Error(400, "end_date: must not be before start_date.")
     if end - start > span:
@@ -246,7 +255,7 @@ def _list_param(request: HttpRequest, name: str) -> list[str]:
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _request_create(request, fmt)
-    slug = _param(request, "jurisdiction_id")
+    slug = _jurisdiction(request)
     references = [r.upper() for r in _list_param(request, "service_request_id")]
     if len(references) > conf.MAX_IDS:
         raise Open311Error(400, f"service_request_id: at most {conf.MAX_IDS} ids at once.")
@@ -275,8 +284,6 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
         data = [_request_out(request, case, site) for case in cases]
         return respond(fmt, data, root="service_requests", item="request")
 
-    if not slug:
-        return build()  # the error for a missing jurisdiction_id
     # Everything the answer depends on besides the council's cases; a default date range is
     # "the last 90 days", whatever the time (the cache entry's lifetime bounds the drift).
     explicit_dates = (_param(request, "start_date"), _param(request, "end_date"))

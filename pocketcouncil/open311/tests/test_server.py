@@ -401,6 +401,10 @@ def test_get_requests_never_shows_private_or_other_councils_cases(http_server, p
         ({"page": "-1"}, "page"),
         ({"service_request_id": ",".join(f"X-{n}" for n in range(101))}, "service_request_id"),
         ({"jurisdiction_id": ""}, "jurisdiction_id"),
+        ({"jurisdiction_id": "", "start_date": "yesterday"}, "jurisdiction_id"),
+        # Found by make hostile: 90 days before year 1 was a 500.
+        ({"end_date": "0001-01-05T00:00:00Z"}, "end_date"),
+        ({"start_date": "9999-12-30T00:00:00Z"}, "start_date"),
     ],
 )
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -467,6 +471,11 @@ def test_updates_since_a_time(http_server, point, demo, fmt):
     assert "Internal only" not in response.text
     bad = get(http_server, f"servicerequestupdates.{fmt}", jurisdiction_id="oxford", start_date="x")
     assert bad.status_code == 400
+    early = "0001-01-05T00:00:00Z"
+    too_early = get(
+        http_server, f"servicerequestupdates.{fmt}", jurisdiction_id="oxford", end_date=early
+    )
+    assert too_early.status_code == 400
 
 
 def test_post_update_from_the_reporter_is_their_message(http_server, key, point, demo):
