@@ -49,17 +49,22 @@ def import_list(request):
     )
 
 
-class UploadForm(forms.Form):
+class _CouncilFileForm(forms.Form):
+    """A file for one of the councils the staff member may act for."""
+
     council = forms.ChoiceField(label=gettext_lazy("Council"))
+
+    def __init__(self, *args, councils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["council"].choices = [(c.slug, c.name) for c in councils]
+
+
+class UploadForm(_CouncilFileForm):
     file = forms.FileField(
         label=gettext_lazy("Spending file (CSV)"),
         help_text=gettext_lazy("The file as you publish it. We will show you its columns next."),
         error_messages={"required": gettext_lazy("Choose a CSV file.")},
     )
-
-    def __init__(self, *args, councils, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["council"].choices = [(c.slug, c.name) for c in councils]
 
 
 @staff_required
@@ -176,7 +181,7 @@ def _budget_councils(request):
     return councils
 
 
-class BudgetUploadForm(forms.Form):
+class BudgetUploadForm(_CouncilFileForm):
     council = forms.ChoiceField(label=gettext_lazy("Billing council"))
     source = forms.CharField(
         label=gettext_lazy("Where the figures come from"),
@@ -193,10 +198,6 @@ class BudgetUploadForm(forms.Form):
         ),
         error_messages={"required": gettext_lazy("Choose a CSV file.")},
     )
-
-    def __init__(self, *args, councils, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["council"].choices = [(c.slug, c.name) for c in councils]
 
 
 @staff_required

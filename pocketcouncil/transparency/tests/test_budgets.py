@@ -47,6 +47,18 @@ def staff_client(client, council, ward):
     return client
 
 
+def upload(client, council_slug: str, text: str, source: str = "x"):
+    """Post a budget file on the staff page."""
+    return client.post(
+        reverse("staff-budgets"),
+        {
+            "council": council_slug,
+            "source": source,
+            "file": SimpleUploadedFile("budget.csv", text.encode(), content_type="text/csv"),
+        },
+    )
+
+
 def read(text: str, areas=("E05999001",)):
     return budgets_csv.read_budget_file(io.BytesIO(text.encode("utf-8")), area_codes=areas)
 
@@ -235,14 +247,7 @@ def test_the_staff_page_imports_a_file_and_lists_the_year(staff_client, council,
     page = staff_client.get(reverse("staff-budgets"))
     assert page.status_code == 200
     assert "No council tax figures yet." in page.content.decode()
-    response = staff_client.post(
-        reverse("staff-budgets"),
-        {
-            "council": council.slug,
-            "source": "Council tax resolution 2026/27",
-            "file": SimpleUploadedFile("budget.csv", FILE.encode(), content_type="text/csv"),
-        },
-    )
+    response = upload(staff_client, council.slug, FILE, source="Council tax resolution 2026/27")
     assert response.status_code == 302
     page = staff_client.get(response["Location"]).content.decode()
     assert "Council tax figures for 2026/27 imported: 4 bodies and 4 budget lines" in page
@@ -253,14 +258,7 @@ def test_the_staff_page_imports_a_file_and_lists_the_year(staff_client, council,
 
 def test_the_staff_page_lists_each_problem_in_the_error_summary(staff_client, council, ward):
     broken = FILE.replace("£210.50", "soon").replace("E05999001", "E05000000")
-    response = staff_client.post(
-        reverse("staff-budgets"),
-        {
-            "council": council.slug,
-            "source": "x",
-            "file": SimpleUploadedFile("budget.csv", broken.encode(), content_type="text/csv"),
-        },
-    )
+    response = upload(staff_client, council.slug, broken, source="x")
     assert response.status_code == 400
     page = response.content.decode()
     assert "There is a problem" in page
@@ -283,28 +281,14 @@ def test_only_staff_who_may_edit_budgets_see_the_page(client, council):
     StaffRoleFactory(user=user, council=council, role=StaffRoleKind.CASE_OFFICER)
     sign_in_with_mfa(client, user)
     assert client.get(reverse("staff-budgets")).status_code == 403
-    response = client.post(
-        reverse("staff-budgets"),
-        {
-            "council": council.slug,
-            "source": "x",
-            "file": SimpleUploadedFile("budget.csv", FILE.encode(), content_type="text/csv"),
-        },
-    )
+    response = upload(client, council.slug, FILE, source="x")
     assert response.status_code == 403
     assert not Precept.objects.filter(council=council).exists()
 
 
 def test_a_council_the_user_is_not_staff_of_cannot_be_chosen(staff_client, council):
     other = CouncilFactory()
-    response = staff_client.post(
-        reverse("staff-budgets"),
-        {
-            "council": other.slug,
-            "source": "x",
-            "file": SimpleUploadedFile("budget.csv", FILE.encode(), content_type="text/csv"),
-        },
-    )
+    response = upload(staff_client, other.slug, FILE, source="x")
     assert response.status_code == 400
     assert not Precept.objects.filter(council=other).exists()
 

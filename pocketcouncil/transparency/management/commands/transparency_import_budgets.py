@@ -8,12 +8,10 @@ figures already held for the file's financial year are replaced, or nothing chan
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from pocketcouncil.councils.models import Council
 from pocketcouncil.transparency import actions, budgets_csv
+from pocketcouncil.transparency.management.arguments import council_and_file
 
 
 class Command(BaseCommand):
@@ -29,13 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        try:
-            council = Council.objects.get(slug=options["council"])
-        except Council.DoesNotExist:
-            raise CommandError(f"No council with the short name {options['council']!r}.") from None
-        path = Path(options["path"])
-        if not path.is_file():
-            raise CommandError(f"{path} is not a file.")
+        council, path = council_and_file(options)
         try:
             with path.open("rb") as binary:
                 result = actions.budgets_import(

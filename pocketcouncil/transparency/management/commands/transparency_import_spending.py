@@ -8,12 +8,11 @@ manage.py transparency_import_spending oxford file.csv --map amount=7 --map supp
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pocketcouncil.councils.models import Council
 from pocketcouncil.transparency import actions, spending_csv
+from pocketcouncil.transparency.management.arguments import council_and_file
 from pocketcouncil.transparency.models import ImportIssue, ImportState
 
 
@@ -43,13 +42,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        try:
-            council = Council.objects.get(slug=options["council"])
-        except Council.DoesNotExist:
-            raise CommandError(f"No council with the short name {options['council']!r}.") from None
-        path = Path(options["path"])
-        if not path.is_file():
-            raise CommandError(f"{path} is not a file.")
+        council, path = council_and_file(options)
         try:
             with path.open("rb") as binary:
                 info = spending_csv.preview(binary)
