@@ -73,7 +73,12 @@ def respond(fmt: str, data, *, root: str, item: str | None, status: int = 200) -
         body = xml_document(root, item, data)
     else:
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
-    response = HttpResponse(body, content_type=FORMATS[fmt], status=status)
+    return answer(body, FORMATS[fmt], status=status)
+
+
+def answer(body: bytes | str, content_type: str, *, status: int = 200) -> HttpResponse:
+    """An answer any web page may read (CORS): Open311 data is public."""
+    response = HttpResponse(body, content_type=content_type, status=status)
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

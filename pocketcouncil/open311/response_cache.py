@@ -37,7 +37,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 
-from pocketcouncil.open311 import conf
+from pocketcouncil.open311 import conf, render
 
 PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 # A generation is kept a day after it was set; a lost one only costs a rebuilt answer.
@@ -68,13 +68,9 @@ def cached(council_slug: str, parts: tuple, build: Callable[[], HttpResponse]) -
     answer_key = _answer_key(council_slug, parts)
     generation = cache.get(generation_key)
     if generation is not None:
-        stored = _local.get(answer_key)
-        if stored is None or stored[0] != generation:
-            stored = cache.get(answer_key)
-            if stored is not None and stored[0] == generation:
-                _local.put(answer_key, stored)
-        if stored is not None and stored[0] == generation:
-            return _response(stored[1], stored[2])
+        stored = _stored_answer(answer_key, generation)
+        if stored is not None:
+            return render.answer(stored[2], stored[1])
     response = build()
     if response.status_code != 200:
         return response
@@ -88,6 +84,19 @@ def cached(council_slug: str, parts: tuple, build: Callable[[], HttpResponse]) -
         cache.set(answer_key, stored, seconds)
         _local.put(answer_key, stored)
     return response
+
+
+def _stored_answer(answer_key: str, generation: str) -> tuple | None:
+    """The answer stored under the council's current generation: this process's copy, else the
+    shared cache's (then copied here), else None."""
+    local = _local.get(answer_key)
+    if local is not None and local[0] == generation:
+        return local
+    shared = cache.get(answer_key)
+    if shared is None or shared[0] != generation:
+        return None
+    _local.put(answer_key, shared)
+    return shared
 
 
 class _LocalAnswers:
@@ -131,12 +140,6 @@ class _LocalAnswers:
 _local = _LocalAnswers(max_bytes=LOCAL_ANSWER_BYTES)
 
 
-def _response(content_type: str, body: bytes) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 def council_changed(council_id: int, slug: str | None = None) -> None:
     """Forget every stored answer of the council: now, and again once the current transaction
     commits (an answer built from the database between the two, before the change was visible,
@@ -157,25 +160,10 @@ def council_changed(council_id: int, slug: str | None = None) -> None:
         transaction.on_commit(bump)
 
 
-def _case_changed(case) -> None:
-    from pocketcouncil.cases.models import Case
-
-    slug = case.council.slug if Case.council.is_cached(case) else None
-    council_changed(case.council_id, slug)
-
-
-def _case_saved(sender, instance, **kwargs) -> None:
-    _case_changed(instance)
-
-
-def _part_saved(sender, instance, **kwargs) -> None:
-    from pocketcouncil.cases.models import Case
-
-    if sender.case.is_cached(instance):
-        _case_changed(instance.case)
-        return
-    for council_id in Case.objects.filter(pk=instance.case_id).values_list("council_id", flat=True):
-        council_changed(council_id)
+def _saved(sender, instance, **kwargs) -> None:
+    """A case, timeline event or photo saved or deleted: each carries its council."""
+    council = instance.council if sender.council.is_cached(instance) else None
+    council_changed(instance.council_id, council.slug if council else None)
 
 
 def connect() -> None:
@@ -183,7 +171,6 @@ def connect() -> None:
     from pocketcouncil.cases.models import Case, CaseEvent, CasePhoto
 
     for name, signal in (("save", post_save), ("delete", post_delete)):
-        signal.connect(_case_saved, sender=Case, dispatch_uid=f"open311-answers-case-{name}")
-        for model in (CaseEvent, CasePhoto):
+        for model in (Case, CaseEvent, CasePhoto):
             uid = f"open311-answers-{model.__name__}-{name}"
-            signal.connect(_part_saved, sender=model, dispatch_uid=uid)
+            signal.connect(_saved, sender=model, dispatch_uid=uid)
