@@ -22,10 +22,17 @@ from pocketcouncil.transparency.models import ImportIssue, ImportState, Spending
 ISSUES_SHOWN = 200
 
 
-def _councils(request):
-    councils = permissions.councils_where(permissions.staff_user(request), actions.IMPORT_SPENDING)
+_REFUSALS = {
+    actions.IMPORT_SPENDING: gettext_lazy("You cannot import spending data for any council."),
+    actions.EDIT_BUDGETS: gettext_lazy("You cannot change council tax figures for any council."),
+}
+
+
+def _councils(request, action: str = actions.IMPORT_SPENDING):
+    """The councils the staff member may take ``action`` for, or a refusal saying what."""
+    councils = permissions.councils_where(permissions.staff_user(request), action)
     if not councils:
-        raise PermissionDenied(_("You cannot import spending data for any council."))
+        raise PermissionDenied(_REFUSALS[action])
     return councils
 
 
@@ -174,13 +181,6 @@ def import_detail(request, pk):
 # --- council tax: precepts and budget lines from a file -----------------------------------------
 
 
-def _budget_councils(request):
-    councils = permissions.councils_where(permissions.staff_user(request), actions.EDIT_BUDGETS)
-    if not councils:
-        raise PermissionDenied(_("You cannot change council tax figures for any council."))
-    return councils
-
-
 class BudgetUploadForm(_CouncilFileForm):
     council = forms.ChoiceField(label=gettext_lazy("Billing council"))
     source = forms.CharField(
@@ -204,7 +204,7 @@ class BudgetUploadForm(_CouncilFileForm):
 def budget_import(request):
     """The council tax figures held per year (each downloadable as the file to edit), and the
     upload that replaces one year's."""
-    councils = _budget_councils(request)
+    councils = _councils(request, actions.EDIT_BUDGETS)
     chosen = _chosen_council(request, councils)
     form = BudgetUploadForm(
         request.POST or None,
@@ -261,7 +261,7 @@ def budget_import(request):
 @staff_required
 def budget_download(request, year: int):
     """One year's figures in the layout the upload reads."""
-    councils = _budget_councils(request)
+    councils = _councils(request, actions.EDIT_BUDGETS)
     chosen = _chosen_council(request, councils)
     precepts = queries.precepts_for_year(council=chosen, financial_year=year)
     if not precepts:
