@@ -28,6 +28,8 @@ CSRF_TRUSTED_ORIGINS = config.env_list(env, "CSRF_TRUSTED_ORIGINS")
 POCKETCOUNCIL_SITE_URL = env.get("POCKETCOUNCIL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, so translated fields show there (it patches ModelAdmin).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -119,6 +121,10 @@ if POCKETCOUNCIL_ENV == "test":
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
 LOCALE_PATHS = [BASE_DIR / "pocketcouncil" / "locale"]
+# Council-written content (names, answers, news ...) has a column per language, registered in each
+# app's translation.py (django-modeltranslation). Where the Welsh is empty the English shows.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en-gb"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en-gb",)
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -86,6 +86,8 @@ class StaffRoleKind(models.TextChoices):
     CASE_OFFICER = "case_officer", _("Case officer")
     MODERATOR = "moderator", _("Moderator")
     PARTNER_VIEWER = "partner_viewer", _("Partner viewer")
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
+    CONTACT_CENTRE = "contact_centre", _("Contact centre adviser")
 
 
 class StaffRole(models.Model):
@@ -95,7 +97,7 @@ class StaffRole(models.Model):
     council = models.ForeignKey(
         "councils.Council", on_delete=models.CASCADE, related_name="staff_roles"
     )
-    role = models.CharField(_("role"), max_length=20, choices=StaffRoleKind.choices)
+    role = models.CharField(_("role"), max_length=30, choices=StaffRoleKind.choices)
     team = models.ForeignKey(
         "councils.Team",
         null=True,

@@ -86,6 +86,12 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     ),
     StaffRoleKind.MODERATOR: frozenset(_ALL_STAFF | {"engage.moderate"}),
     StaffRoleKind.PARTNER_VIEWER: frozenset(_ALL_STAFF | {"partner.view_shared"}),
+    # The privacy app gives this role its own pages (agreements, requests, access patterns).
+    StaffRoleKind.DATA_PROTECTION_OFFICER: frozenset(_ALL_STAFF),
+    # Front-line advisers on the phone or at the desk: see cases, add notes, act for a resident.
+    StaffRoleKind.CONTACT_CENTRE: frozenset(
+        _ALL_STAFF | {"cases.view", "cases.note", "accounts.act_for_resident"}
+    ),
 }
 
 ACTIONS: frozenset[str] = frozenset().union(*ROLE_ACTIONS.values())
