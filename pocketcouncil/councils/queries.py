@@ -16,6 +16,7 @@ from django.db.models import Q
 from pocketcouncil.councils import geo
 from pocketcouncil.councils.models import (
     AREA_KIND_SPECIFICITY,
+    COUNCIL_AREA_KINDS,
     Area,
     AreaKind,
     Council,
@@ -109,7 +110,9 @@ def _candidates_sql() -> tuple[str, list[str], list[str]]:
         f"SELECT {', '.join(columns)} FROM {quote(Area._meta.db_table)} a "  # noqa: S608
         f"JOIN {quote(Council._meta.db_table)} c ON c.{quote(Council._meta.pk.column)} = "
         f"a.{quote(Area._meta.get_field('council').column)} "
-        "WHERE a.min_lon <= %s AND a.max_lon >= %s AND a.min_lat <= %s AND a.max_lat >= %s"
+        "WHERE a.min_lon <= %s AND a.max_lon >= %s AND a.min_lat <= %s AND a.max_lat >= %s "
+        # Only the current generation of boundaries answers (retired areas stay for old cases).
+        f"AND a.{quote(Area._meta.get_field('retired_in').column)} IS NULL"
     )
     return sql, [f.attname for f in area_fields], [f.attname for f in council_fields]
 
@@ -164,9 +167,9 @@ def council_responsible(
                 rule = rules[area.pk]
                 return Responsible(council=rule.council, team=rule.team, areas=areas)
     for area in areas:
-        if area.kind != AreaKind.WARD and area.council.provides(service_tier):
+        if area.kind in COUNCIL_AREA_KINDS and area.council.provides(service_tier):
             return Responsible(council=area.council, team=None, areas=areas)
-    # Wards alone (no district/county polygon loaded): fall back to the ward's council.
+    # Wards (or divisions, parishes) alone, no council polygon loaded: fall back to their council.
     for area in areas:
         if area.council.provides(service_tier):
             return Responsible(council=area.council, team=None, areas=areas)
@@ -216,6 +219,7 @@ def place_search(text: str) -> list[Area]:
     # Both languages, whichever page the search is on (Welsh names are often blank).
     matches = (
         Area.objects.filter(Q(name_en_gb__icontains=words) | Q(name_cy__icontains=words))
+        .filter(retired_in__isnull=True)
         .select_related("council__upper_tier")
         .defer("geometry")
         .order_by("name", "council__name")
