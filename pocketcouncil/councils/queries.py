@@ -263,3 +263,74 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+@dataclass(frozen=True)
+class AreaAnswer:
+    """One area covering a point, as the area lookup API answers it."""
+
+    type: str  # council, ward, division or parish
+    gss: str | None
+    name: str
+    name_cy: str | None
+    council: Council
+
+
+_ANSWER_ORDER = {"council": 0, "division": 1, "ward": 2, "parish": 3}
+_TIER_ORDER = {CouncilTier.COUNTY: 0, CouncilTier.UNITARY: 1, CouncilTier.DISTRICT: 1}
+
+
+def areas_at(*, lon: float, lat: float) -> list[AreaAnswer]:
+    """Every area covering the point (current boundaries only): the councils first (a county
+    before its district), then divisions, wards and parishes. For a two-tier place the county
+    is there even where only the district's boundary is loaded, because a district lies inside
+    its county. An empty list for the sea, or anywhere no council on the platform covers."""
+    answers: list[AreaAnswer] = []
+    councils: dict[int, Council] = {}
+    for area in areas_containing(lon=lon, lat=lat):
+        if area.kind in COUNCIL_AREA_KINDS:
+            if area.council_id in councils:
+                continue
+            councils[area.council_id] = area.council
+            answers.append(_council_answer(area.council, gss=area.gss_code))
+        else:
+            answers.append(
+                AreaAnswer(
+                    type=area.kind,
+                    gss=area.gss_code or None,
+                    name=area.name_en_gb or area.name,
+                    name_cy=area.name_cy or None,
+                    council=area.council,
+                )
+            )
+    for area in list(answers):  # wards alone (no council outline loaded): still say the council
+        if area.council.pk not in councils:
+            councils[area.council.pk] = area.council
+            answers.append(_council_answer(area.council))
+    missing = {
+        c.upper_tier_id
+        for c in councils.values()
+        if c.upper_tier_id and c.upper_tier_id not in councils
+    }
+    if missing:
+        for county in Council.objects.filter(pk__in=missing):
+            answers.append(_council_answer(county))
+    answers.sort(
+        key=lambda a: (
+            _ANSWER_ORDER[a.type],
+            _TIER_ORDER.get(a.council.tier, 1) if a.type == "council" else 0,
+            a.gss or "~",
+            a.name,
+        )
+    )
+    return answers
+
+
+def _council_answer(council: Council, gss: str = "") -> AreaAnswer:
+    return AreaAnswer(
+        type="council",
+        gss=council.gss_code or gss or None,
+        name=council.name_en_gb or council.name,
+        name_cy=council.name_cy or None,
+        council=council,
+    )
