@@ -5,6 +5,8 @@ areas a county council (roads, social care, schools, libraries) sits over distri
 collection, housing, planning, council tax). Pocket Council routes by location and tier.
 """
 
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -37,6 +39,11 @@ class AreaKind(models.TextChoices):
 
 # How specific each kind of area is: a ward rule beats a district rule beats a county rule.
 AREA_KIND_SPECIFICITY = {AreaKind.WARD: 3, AreaKind.DISTRICT: 2, AreaKind.COUNTY: 1}
+
+
+def council_logo_path(instance, filename: str) -> str:
+    """A new name for every upload, so browsers and caches never show an old logo."""
+    return f"councils/{instance.slug}/logo-{secrets.token_hex(8)}.png"
 
 
 class Council(models.Model):
@@ -86,6 +93,18 @@ class Council(models.Model):
     opening_hours = models.CharField(_("phone lines open"), max_length=200, blank=True)
     emergency_phone = models.CharField(
         _("out of hours emergency number"), max_length=40, blank=True
+    )
+    # --- set by the council's admin on the council settings page (issue 16) ---
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=council_logo_path,
+        blank=True,
+        help_text=_("Shown in the header beside the council's name. Stored as PNG."),
+    )
+    privacy_notice_url = models.URLField(
+        _("privacy notice"),
+        blank=True,
+        help_text=_("The council's own privacy notice: what it does with residents' data."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
