@@ -7,6 +7,7 @@ collection, housing, planning, council tax). Pocket Council routes by location a
 
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -55,6 +56,13 @@ class Council(models.Model):
         help_text=_("Used in web addresses and as the Open311 jurisdiction_id."),
     )
     tier = models.CharField(_("tier"), max_length=10, choices=CouncilTier.choices)
+    gss_code = models.CharField(
+        _("GSS code"),
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(r"^[EWSN]\d{8}$", _("A GSS code looks like E07000178."))],
+        help_text=_("The council's official code from the ONS, e.g. E07000178 for Oxford."),
+    )
     upper_tier = models.ForeignKey(
         "self",
         verbose_name=_("county council above this one"),
@@ -124,6 +132,9 @@ class Council(models.Model):
             models.CheckConstraint(
                 condition=Q(upper_tier__isnull=True) | Q(tier=CouncilTier.DISTRICT),
                 name="council_only_districts_have_upper_tier",
+            ),
+            models.UniqueConstraint(
+                fields=["gss_code"], condition=~Q(gss_code=""), name="council_gss_code_unique"
             ),
         ]
 
@@ -311,3 +322,71 @@ class Postcode(models.Model):
 
     def __str__(self):
         return self.postcode
+
+
+class CouncilAuditAction(models.TextChoices):
+    COUNCIL_ADDED = "council_added", _("Council added")
+    COUNCIL_CHANGED = "council_changed", _("Council changed")
+    BOUNDARIES_IMPORTED = "boundaries_imported", _("Boundaries imported")
+    POSTCODES_IMPORTED = "postcodes_imported", _("Postcodes imported")
+
+
+class CouncilAuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Council audit entries are never changed.")
+
+    def delete(self):
+        raise TypeError("Council audit entries are never deleted.")
+
+
+class CouncilAuditEntry(models.Model):
+    """One change made by a ``councils`` action: who, what, when, and the values before and
+    after. Append-only: rows are added in the same transaction as the change and never edited
+    or deleted (the queryset and the model refuse)."""
+
+    council = models.ForeignKey(
+        Council, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
+    )
+    action = models.CharField(_("what"), max_length=40, choices=CouncilAuditAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the platform itself (a management command run by an operator)."),
+    )
+    actor_label = models.CharField(
+        _("who, as text"),
+        max_length=200,
+        help_text=_("The person's email address, or the command that made the change."),
+    )
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = CouncilAuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("council audit entry")
+        verbose_name_plural = _("council audit entries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=CouncilAuditAction.values),
+                name="council_audit_action_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()} ({self.actor_label})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Council audit entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Council audit entries are never deleted.")

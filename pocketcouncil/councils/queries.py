@@ -11,6 +11,7 @@ import shapely
 import shapely.ops
 from django.conf import settings
 from django.db import connections
+from django.db.models import Q
 
 from pocketcouncil.councils import geo
 from pocketcouncil.councils.models import (
@@ -212,8 +213,9 @@ def place_search(text: str) -> list[Area]:
     words = text.strip()
     if len(words) < 2:
         return []
+    # Both languages, whichever page the search is on (Welsh names are often blank).
     matches = (
-        Area.objects.filter(name__icontains=words)
+        Area.objects.filter(Q(name_en_gb__icontains=words) | Q(name_cy__icontains=words))
         .select_related("council__upper_tier")
         .defer("geometry")
         .order_by("name", "council__name")

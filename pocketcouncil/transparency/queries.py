@@ -677,3 +677,21 @@ def precepts_for_year(*, council: Council, financial_year: int) -> list[Precept]
         .prefetch_related("budget_lines")
         .order_by("kind", "name")
     )
+
+
+def spending_import_guesses(spending_import) -> dict | None:
+    """For an import waiting for its columns to be confirmed: whether its header was recognised
+    and, for each field, which guess was made and why (``spending_csv.guess_columns``), read
+    again from the stored file. None when the file is not kept (a command-line import)."""
+    from django.core.files.storage import default_storage
+
+    from pocketcouncil.transparency import spending_csv
+
+    if not spending_import.stored_file:
+        return None
+    try:
+        with default_storage.open(spending_import.stored_file, "rb") as binary:
+            info = spending_csv.preview(binary)
+    except (OSError, spending_csv.SpendingFileError):
+        return None
+    return {"header_recognised": info["header_recognised"], "reasons": info["reasons"]}

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('councils', '0002_council_case_reference_prefix'),
+        ('councils', '0003_council_gss_audit_welsh_names'),
     ]
 
     operations = [
