@@ -1,7 +1,9 @@
 """Every write a council makes while setting itself up (the front door for onboarding writes).
 
-Each action checks the actor's permission in that council, runs in one transaction and writes a
-``SettingsEvent`` audit row in it, so a refused or failed change leaves nothing half-written.
+Each action checks the actor's permission in that council, runs in one transaction and writes an
+audit row in it, so a refused or failed change leaves nothing half-written: changes to the
+council itself go into the councils app's audit trail (``CouncilAuditEntry``), service choices
+and invitations into onboarding's ``SettingsEvent``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ from django.utils.translation import gettext as _
 from pocketcouncil.accounts import actions as accounts_actions
 from pocketcouncil.accounts import permissions
 from pocketcouncil.accounts.models import StaffRole, StaffRoleKind
-from pocketcouncil.councils.models import HEX_COLOUR, Council, white_text_contrast
+from pocketcouncil.councils import actions as councils_actions
+from pocketcouncil.councils.models import (
+    HEX_COLOUR,
+    Council,
+    CouncilAuditAction,
+    white_text_contrast,
+)
 from pocketcouncil.notify import actions as notify_actions
 from pocketcouncil.onboarding import audit, conf, logos, queries
 from pocketcouncil.onboarding.models import SettingsEventKind, StaffInvitation
@@ -29,7 +37,8 @@ from pocketcouncil.services import queries as services_queries
 
 # What a council admin may change on the council settings page.
 SETTINGS_FIELDS = (
-    "name",
+    "name_en_gb",
+    "name_cy",
     "logo_text",
     "brand_colour",
     "website",
@@ -83,19 +92,34 @@ def council_settings_update(*, council: Council, actor, changes: dict) -> dict:
         value = (value or "").strip()
         if name == "brand_colour":
             value = value.lower()
-        before = getattr(locked, name)
+        before = getattr(locked, name) or ""
         if value != before:
             changed[name] = [before, value]
-            setattr(locked, name, value)
+            # An empty Welsh name is "not translated" (NULL), so the English name shows.
+            setattr(locked, name, None if name == "name_cy" and not value else value)
     if not changed:
         return {}
     if "brand_colour" in changed and (message := _contrast_error(locked.brand_colour)):
         raise ValidationError({"brand_colour": message})
-    if not locked.name:
-        raise ValidationError({"name": _("Enter the council's name")})
-    locked.full_clean(exclude=["logo"])
+    if not locked.name_en_gb:
+        raise ValidationError({"name_en_gb": _("Enter the council's name in English")})
+    if (
+        "name_en_gb" in changed
+        and Council.objects.filter(name_en_gb=locked.name_en_gb).exclude(pk=locked.pk).exists()
+    ):
+        raise ValidationError(
+            {"name_en_gb": _("Another council on the platform already has that name.")}
+        )
+    locked.full_clean(exclude=["logo", "name"])
     locked.save(update_fields=[*changed, "updated_at"])
-    audit.record(locked, SettingsEventKind.SETTINGS_CHANGED, actor=actor, changes=changed)
+    councils_actions.audit(
+        council=locked,
+        action=CouncilAuditAction.COUNCIL_CHANGED,
+        actor=actor,
+        before={name: values[0] for name, values in changed.items()},
+        after={name: values[1] for name, values in changed.items()},
+        note="council settings page",
+    )
     for name, (_before, after) in changed.items():
         setattr(council, name, after)
     return changed
@@ -113,11 +137,13 @@ def council_logo_set(*, council: Council, actor, upload) -> Council:
     old_name = locked.logo.name or ""
     locked.logo.save(content.name, content, save=False)
     locked.save(update_fields=["logo", "updated_at"])
-    audit.record(
-        locked,
-        SettingsEventKind.LOGO_CHANGED,
+    councils_actions.audit(
+        council=locked,
+        action=CouncilAuditAction.COUNCIL_CHANGED,
         actor=actor,
-        changes={"logo": [old_name, locked.logo.name]},
+        before={"logo": old_name},
+        after={"logo": locked.logo.name},
+        note="logo uploaded",
     )
     _delete_file_after_commit(locked.logo.storage, old_name)
     council.logo = locked.logo
@@ -134,8 +160,13 @@ def council_logo_remove(*, council: Council, actor) -> Council:
     storage = locked.logo.storage
     locked.logo = ""
     locked.save(update_fields=["logo", "updated_at"])
-    audit.record(
-        locked, SettingsEventKind.LOGO_REMOVED, actor=actor, changes={"logo": [old_name, ""]}
+    councils_actions.audit(
+        council=locked,
+        action=CouncilAuditAction.COUNCIL_CHANGED,
+        actor=actor,
+        before={"logo": old_name},
+        after={"logo": ""},
+        note="logo removed",
     )
     _delete_file_after_commit(storage, old_name)
     council.logo = ""

@@ -7,10 +7,16 @@ from pocketcouncil.accounts.models import StaffRoleKind
 
 
 class CouncilSettingsForm(forms.Form):
-    name = forms.CharField(
+    name_en_gb = forms.CharField(
         label=_("Council name in English"),
         max_length=200,
-        error_messages={"required": _("Enter the council's name")},
+        error_messages={"required": _("Enter the council's name in English")},
+    )
+    name_cy = forms.CharField(
+        label=_("Council name in Welsh (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown on Welsh pages. Where it is empty, the English name is shown."),
     )
     logo_text = forms.CharField(
         label=_("Short name for the header (optional)"),

@@ -1,4 +1,4 @@
-"""A council setting itself up: staff invitations and the audit of every settings change.
+"""A council setting itself up: staff invitations, and the audit of service choices and invitations.
 
 The council's own settings (names, contact details, logo, colour) live on ``councils.Council``;
 its service choices on ``services.CouncilService``. This app holds the pages a council admin
@@ -15,9 +15,6 @@ from pocketcouncil.accounts.models import StaffRoleKind
 
 
 class SettingsEventKind(models.TextChoices):
-    SETTINGS_CHANGED = "settings_changed", _("Council settings changed")
-    LOGO_CHANGED = "logo_changed", _("Logo changed")
-    LOGO_REMOVED = "logo_removed", _("Logo removed")
     SERVICES_CHOSEN = "services_chosen", _("Services offered changed")
     SERVICE_CHANGED = "service_changed", _("Service settings changed")
     INVITATION_SENT = "invitation_sent", _("Staff invitation sent")
@@ -26,7 +23,8 @@ class SettingsEventKind(models.TextChoices):
 
 
 class SettingsEvent(models.Model):
-    """Append-only audit of a council's set-up: who changed what, from what, to what.
+    """Append-only audit of a council's service choices and staff invitations: who changed
+    what, from what, to what. (Changes to the council itself are in ``councils.CouncilAuditEntry``.)
 
     ``changes`` maps each changed field to ``[before, after]`` (for a service, keyed by LGSL
     code); an invitation event names the invitation in ``detail``.

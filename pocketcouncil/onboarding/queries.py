@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pocketcouncil.accounts.models import StaffRole, StaffRoleKind
-from pocketcouncil.councils.models import AreaKind, Council
+from pocketcouncil.councils.models import AreaKind, Council, CouncilAuditEntry
 from pocketcouncil.onboarding.models import SettingsEvent, StaffInvitation
 from pocketcouncil.services import queries as services_queries
 
@@ -42,6 +42,11 @@ def invitation_list_for_council(*, council: Council) -> list[StaffInvitation]:
 def invitation_get(*, council: Council, pk: int) -> StaffInvitation:
     """Raises ``StaffInvitation.DoesNotExist`` for another council's invitation."""
     return StaffInvitation.objects.select_related("council").get(council=council, pk=pk)
+
+
+def council_change_list(*, council: Council, limit: int = 20) -> list[CouncilAuditEntry]:
+    """The latest entries of the council's own audit trail (settings, boundaries, postcodes)."""
+    return list(CouncilAuditEntry.objects.filter(council=council).select_related("actor")[:limit])
 
 
 def settings_event_list_for_council(*, council: Council, limit: int = 50) -> list[SettingsEvent]:

@@ -53,7 +53,7 @@ def _settings_page(request, council, form=None, logo_form=None, status=200):
             "form": form or forms.CouncilSettingsForm(initial=initial),
             "logo_form": logo_form or forms.LogoForm(),
             "contrast": white_text_contrast(council.brand_colour),
-            "events": queries.settings_event_list_for_council(council=council, limit=20),
+            "events": queries.council_change_list(council=council),
         },
         status=status,
     )

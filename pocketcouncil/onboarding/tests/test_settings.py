@@ -9,9 +9,8 @@ from django.urls import reverse
 from PIL import Image
 
 from pocketcouncil.accounts.models import StaffRoleKind
-from pocketcouncil.councils.models import Council
+from pocketcouncil.councils.models import Council, CouncilAuditAction, CouncilAuditEntry
 from pocketcouncil.onboarding import actions
-from pocketcouncil.onboarding.models import SettingsEvent, SettingsEventKind
 from pocketcouncil.onboarding.tests.conftest import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +22,8 @@ def url(council):
 
 def form_data(council, **changes):
     data = {
-        "name": council.name,
+        "name_en_gb": council.name_en_gb,
+        "name_cy": council.name_cy or "",
         "logo_text": council.logo_text,
         "website": council.website,
         "phone": council.phone,
@@ -60,18 +60,36 @@ def test_admin_changes_contact_details_and_the_change_is_audited(admin_client, a
     council.refresh_from_db()
     assert council.website == "https://www.example.gov.uk"
     assert council.privacy_notice_url == "https://www.example.gov.uk/privacy"
-    event = SettingsEvent.objects.get(council=council)
-    assert event.kind == SettingsEventKind.SETTINGS_CHANGED
-    assert event.actor == admin
-    assert event.changes["email"] == ["", "contact@example.gov.uk"]
-    assert set(event.changes) == {"website", "email", "privacy_notice_url"}
+    entry = CouncilAuditEntry.objects.get(council=council)
+    assert entry.action == CouncilAuditAction.COUNCIL_CHANGED
+    assert entry.actor == admin
+    assert entry.before["email"] == "" and entry.after["email"] == "contact@example.gov.uk"
+    assert set(entry.after) == {"website", "email", "privacy_notice_url"}
     page = admin_client.get(url(council)).content.decode()
-    assert "Ada Admin" in page and "Council settings changed" in page
+    assert "Ada Admin" in page and "Council changed" in page
+
+
+def test_admin_names_the_council_in_welsh(admin_client, council):
+    from django.utils import translation
+
+    response = admin_client.post(
+        url(council), form_data(council, name_cy="Cyngor Bwrdeistref Prawf")
+    )
+    assert response.status_code == 302
+    council.refresh_from_db()
+    assert council.name_cy == "Cyngor Bwrdeistref Prawf"
+    with translation.override("cy"):
+        assert council.name == "Cyngor Bwrdeistref Prawf"
+    with translation.override("en-gb"):
+        assert council.name.startswith("Test Borough Council")
+    entry = CouncilAuditEntry.objects.get(council=council)
+    assert entry.before == {"name_cy": ""}
+    assert entry.after == {"name_cy": "Cyngor Bwrdeistref Prawf"}
 
 
 def test_saving_without_changes_writes_no_audit_row(admin_client, council):
     assert admin_client.post(url(council), form_data(council)).status_code == 302
-    assert not SettingsEvent.objects.filter(council=council).exists()
+    assert not CouncilAuditEntry.objects.filter(council=council).exists()
 
 
 def test_a_colour_white_text_cannot_be_read_on_is_refused_with_its_ratio(admin_client, council):
@@ -85,7 +103,7 @@ def test_a_colour_white_text_cannot_be_read_on_is_refused_with_its_ratio(admin_c
     assert 'href="#id_brand_colour"' in html
     council.refresh_from_db()
     assert council.brand_colour == "#1d4f91"
-    assert not SettingsEvent.objects.filter(council=council).exists()
+    assert not CouncilAuditEntry.objects.filter(council=council).exists()
 
 
 def test_a_colour_just_short_of_the_threshold_never_reads_as_passing(admin, council):
@@ -105,19 +123,19 @@ def test_a_colour_just_short_of_the_threshold_never_reads_as_passing(admin, coun
 def test_bad_input_is_shown_the_govuk_way_and_nothing_is_saved(admin_client, council, demo):
     response = admin_client.post(
         url(council),
-        form_data(council, name="", website="not a web address", brand_colour="blue"),
+        form_data(council, name_en_gb="", website="not a web address", brand_colour="blue"),
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Enter the council&#x27;s name" in html
+    assert "Enter the council&#x27;s name in English" in html
     assert "Enter a web address like" in html
     # A name another council already has.
-    response = admin_client.post(url(council), form_data(council, name=demo["oxford"].name))
+    response = admin_client.post(url(council), form_data(council, name_en_gb=demo["oxford"].name))
     assert response.status_code == 400
-    assert "already exists" in response.content.decode()
+    assert "Another council on the platform already has that name" in response.content.decode()
     council.refresh_from_db()
     assert council.name.startswith("Test Borough Council")
-    assert not SettingsEvent.objects.filter(council=council).exists()
+    assert not CouncilAuditEntry.objects.filter(council=council).exists()
 
 
 @pytest.fixture
@@ -139,13 +157,13 @@ def test_logo_is_re_encoded_as_a_bounded_png_and_served(admin_client, council, c
     image = Image.open(io.BytesIO(b"".join(served.streaming_content)))
     assert image.format == "PNG"
     assert image.size == (320, 160)  # 800x400 fitted into 600x160
-    event = SettingsEvent.objects.get(council=council, kind=SettingsEventKind.LOGO_CHANGED)
-    assert event.changes["logo"][1] == council.logo.name
+    entry = CouncilAuditEntry.objects.get(council=council, note="logo uploaded")
+    assert entry.after["logo"] == council.logo.name
     response = admin_client.post(reverse("onboarding:logo-remove", args=[council.slug]))
     assert response.status_code == 302
     council.refresh_from_db()
     assert not council.logo
-    assert SettingsEvent.objects.filter(council=council, kind=SettingsEventKind.LOGO_REMOVED)
+    assert CouncilAuditEntry.objects.filter(council=council, note="logo removed").exists()
     assert client.get(reverse("onboarding:council-logo", args=[council.slug])).status_code == 404
 
 
