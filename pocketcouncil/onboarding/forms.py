@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pocketcouncil.accounts.models import StaffRoleKind
+from pocketcouncil.councils.models import CouncilTier
 
 
 class CouncilSettingsForm(forms.Form):
@@ -136,3 +137,40 @@ class InvitationForm(forms.Form):
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [("", _("No team"))] + [(str(t.pk), t.name) for t in teams]
+
+
+class CouncilAddForm(forms.Form):
+    name = forms.CharField(
+        label=_("Council name in English"),
+        max_length=200,
+        error_messages={"required": _("Enter the council's name")},
+    )
+    name_cy = forms.CharField(
+        label=_("Council name in Welsh (optional)"), max_length=200, required=False
+    )
+    slug = forms.CharField(
+        label=_("Short name"),
+        max_length=60,
+        help_text=_(
+            "Lower-case letters, digits and hyphens, like south-oxfordshire. It is part of the "
+            "council's web addresses and its Open311 jurisdiction_id, so it cannot change later."
+        ),
+        error_messages={"required": _("Enter a short name")},
+    )
+    gss = forms.CharField(
+        label=_("GSS code"),
+        max_length=9,
+        help_text=_("The council's ONS code, like E07000179."),
+        error_messages={"required": _("Enter the council's GSS code")},
+    )
+    tier = forms.ChoiceField(
+        label=_("Kind of council"),
+        choices=CouncilTier.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the kind of council")},
+    )
+    parent = forms.ChoiceField(label=_("County council above it (districts only)"), required=False)
+
+    def __init__(self, *args, counties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = [("", _("None"))] + [(c.slug, c.name) for c in counties]

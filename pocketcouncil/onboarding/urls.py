@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from pocketcouncil.onboarding import views
+from pocketcouncil.onboarding import operator_views, views
 
 patterns = [
     path("staff/<slug:slug>/go-live/", views.go_live, name="go-live"),
@@ -17,6 +17,12 @@ patterns = [
     ),
     path("staff-invitation/<str:token>/", views.invitation, name="invitation"),
     path("councils/<slug:slug>/logo.png", views.council_logo, name="council-logo"),
+    path("platform/councils/new/", operator_views.council_add, name="council-add"),
+    path(
+        "platform/councils/<slug:slug>/added/",
+        operator_views.council_added,
+        name="council-added",
+    ),
 ]
 
 urlpatterns = [path("", include((patterns, "onboarding")))]
