@@ -182,12 +182,17 @@ def _delete_file_after_commit(storage, name: str) -> None:
 
 
 @transaction.atomic
-def services_offered_set(*, council: Council, actor, offered: set[int]) -> dict:
+def services_offered_set(
+    *, council: Council, actor, offered: set[int], among: set[int] | None = None
+) -> dict:
     """Offer exactly the services with these LGSL codes (of the council's tiers); hide the rest.
+    With ``among`` (LGSL codes: one page of the list), only those services are changed.
     Returns ``{lgsl: [offered_before, offered_after]}`` for each one that changed."""
     permissions.require(actor, "councils.manage_settings", council)
     changed = {}
     for service, setting in services_queries.service_settings_for_council(council=council):
+        if among is not None and service.lgsl not in among:
+            continue
         was_offered = not (setting and setting.hidden)
         now_offered = service.lgsl in offered
         if setting is None or was_offered != now_offered:

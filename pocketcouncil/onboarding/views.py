@@ -8,8 +8,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -130,11 +132,18 @@ def council_logo(request, slug):
 # --- services ----------------------------------------------------------------------------
 
 
+# One page of the services list: the full LGSL has over a thousand services, more checkboxes
+# than one form may send (DATA_UPLOAD_MAX_NUMBER_FIELDS), and too many to read at once.
+SERVICES_PER_PAGE = 100
+
+
 @staff_required
 def services_offered(request, slug):
     council = _council(request, slug, "councils.manage_settings")
     rows = services_queries.service_settings_for_council(council=council)
-    services = [service for service, _setting in rows]
+    paginator = Paginator(rows, SERVICES_PER_PAGE)
+    page = paginator.get_page(request.POST.get("page") or request.GET.get("page"))
+    services = [service for service, _setting in page.object_list]
     if request.method == "POST":
         form = forms.ServicesOfferedForm(request.POST, services=services)
         if form.is_valid():
@@ -142,18 +151,24 @@ def services_offered(request, slug):
                 council=council,
                 actor=request.user,
                 offered={int(code) for code in form.cleaned_data["offered"]},
+                among={service.lgsl for service in services},
             )
             messages.success(
                 request,
                 _("Services saved: %(count)s changed.") % {"count": len(changed)},
             )
-            return redirect("onboarding:services", slug=council.slug)
+            url = reverse("onboarding:services", args=[council.slug])
+            return redirect(f"{url}?page={page.number}" if page.number > 1 else url)
         status = 400
     else:
         form = forms.ServicesOfferedForm(
             services=services,
             initial={
-                "offered": [str(s.lgsl) for s, setting in rows if not (setting and setting.hidden)]
+                "offered": [
+                    str(s.lgsl)
+                    for s, setting in page.object_list
+                    if not (setting and setting.hidden)
+                ]
             },
         )
         status = 200
@@ -164,7 +179,11 @@ def services_offered(request, slug):
         {
             "council": council,
             "form": form,
-            "rows": [(service, setting, str(service.lgsl) in chosen) for service, setting in rows],
+            "page": page,
+            "rows": [
+                (service, setting, str(service.lgsl) in chosen)
+                for service, setting in page.object_list
+            ],
             "saved_before": any(setting is not None for _service, setting in rows),
         },
         status=status,

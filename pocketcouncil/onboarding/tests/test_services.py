@@ -7,6 +7,7 @@ from django.urls import reverse
 from pocketcouncil.accounts.tests.helpers import sign_in_with_mfa
 from pocketcouncil.onboarding.models import SettingsEvent, SettingsEventKind
 from pocketcouncil.onboarding.tests.conftest import make_staff
+from pocketcouncil.onboarding.views import SERVICES_PER_PAGE
 from pocketcouncil.services import queries as services_queries
 from pocketcouncil.services.models import CouncilService, Service
 
@@ -17,23 +18,35 @@ def url(council):
     return reverse("onboarding:services", args=[council.slug])
 
 
-def test_admin_chooses_the_services_residents_find(admin_client, admin, council):
-    services = list(Service.objects.order_by("lgsl"))
-    assert len(services) > 3, "the demo catalogue is loaded"
+def test_admin_chooses_the_services_residents_find_a_page_at_a_time(admin_client, admin, council):
+    services = list(Service.objects.order_by("name", "lgsl"))
+    assert len(services) > SERVICES_PER_PAGE, "the demo loads the whole LGSL"
+    first_page, rest = services[:SERVICES_PER_PAGE], services[SERVICES_PER_PAGE:]
     page = admin_client.get(url(council)).content.decode()
-    assert all(f'value="{s.lgsl}"' in page for s in services)  # a unitary provides every tier
+    assert all(f'value="{s.lgsl}"' in page for s in first_page)  # a unitary: every tier
+    assert f'value="{rest[0].lgsl}"' not in page
     assert "You have not chosen yet" in page
-    keep = {services[0].lgsl, services[1].lgsl}
-    response = admin_client.post(url(council), {"offered": [str(code) for code in keep]})
+    keep = {first_page[0].lgsl, first_page[1].lgsl}
+    response = admin_client.post(
+        url(council), {"page": "1", "offered": [str(code) for code in keep]}
+    )
     assert response.status_code == 302
     offered = {s.lgsl for s in services_queries.service_list_for_council(council=council)}
-    assert offered == keep
-    assert CouncilService.objects.filter(council=council).count() == len(services)
+    assert offered == keep | {s.lgsl for s in rest}  # other pages are untouched
+    assert CouncilService.objects.filter(council=council).count() == SERVICES_PER_PAGE
     event = SettingsEvent.objects.get(council=council, kind=SettingsEventKind.SERVICES_CHOSEN)
     assert event.actor == admin
-    assert event.changes[str(services[2].lgsl)] == [True, False]
-    assert str(services[0].lgsl) not in event.changes
+    assert event.changes[str(first_page[2].lgsl)] == [True, False]
+    assert str(first_page[0].lgsl) not in event.changes
     assert "You have not chosen yet" not in admin_client.get(url(council)).content.decode()
+    # The second page, with every box ticked, as a browser would send it.
+    second = rest[:SERVICES_PER_PAGE]
+    response = admin_client.post(
+        url(council), {"page": "2", "offered": [str(s.lgsl) for s in second[1:]]}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("?page=2")
+    offered = {s.lgsl for s in services_queries.service_list_for_council(council=council)}
+    assert second[0].lgsl not in offered and second[1].lgsl in offered and keep <= offered
 
 
 def test_a_district_chooses_only_from_district_services(client, demo):
@@ -53,7 +66,7 @@ def test_a_district_chooses_only_from_district_services(client, demo):
 def test_admin_names_a_service_and_sends_reports_to_the_councils_own_site(
     admin_client, council, client
 ):
-    service = Service.objects.order_by("lgsl").first()
+    service = Service.objects.order_by("name", "lgsl").first()  # on the first page
     edit = reverse("onboarding:service", args=[council.slug, service.lgsl])
     response = admin_client.post(
         edit, {"name": "", "website_url": "", "reports_on_council_site": "council"}
