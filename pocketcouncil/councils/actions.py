@@ -7,13 +7,20 @@ runs in one transaction and writes a ``CouncilAuditEntry`` in that transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pocketcouncil.councils import boundaries, geo
 from pocketcouncil.councils.models import (
+    Area,
+    AreaKind,
+    BoundaryGeneration,
     Council,
     CouncilAuditAction,
     CouncilAuditEntry,
@@ -72,11 +79,11 @@ def audit(
 def council_snapshot(council: Council) -> dict:
     """The council's own settings as plain values, for the audit trail."""
     values = {}
-    for field in Council._meta.concrete_fields:
-        if field.name in ("id", "created_at", "updated_at"):
+    for model_field in Council._meta.concrete_fields:
+        if model_field.name in ("id", "created_at", "updated_at"):
             continue
-        value = getattr(council, field.attname)
-        values[field.attname] = (
+        value = getattr(council, model_field.attname)
+        values[model_field.attname] = (
             value if value is None or isinstance(value, int | bool) else str(value)
         )
     return values
@@ -203,3 +210,204 @@ def council_add(
         after=council_snapshot(council),
     )
     return council
+
+
+# ---------------------------------------------------------------------------------------------
+# Boundaries
+
+
+class BoundaryImportError(ValueError):
+    """The boundaries cannot be imported; the message says why."""
+
+
+@dataclass
+class BoundaryImportResult:
+    kind: str
+    generation: BoundaryGeneration | None  # None: nothing changed
+    added: list[tuple[str, str]] = field(default_factory=list)  # (code, name)
+    changed: list[tuple[str, str]] = field(default_factory=list)  # new boundary
+    removed: list[tuple[str, str]] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # same boundary, new name
+    unchanged: int = 0
+    repairs: list[str] = field(default_factory=list)
+    council_area_updated: bool = False
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.renamed)
+
+
+@transaction.atomic
+def boundaries_import(
+    *,
+    council: Council,
+    boundary_file: boundaries.BoundaryFile,
+    valid_from: dt.date | None = None,
+    source: str = "",
+    sha256: str = "",
+    actor,
+) -> BoundaryImportResult:
+    """Load a council's wards (or divisions, or parishes) from a parsed boundary file.
+
+    Compared by GSS code with the council's current areas of that kind: a new code is added, a
+    code whose boundary moved gets a new area (the old one is retired, so cases made in it keep
+    it), a code no longer in the file is retired, and a new name alone is changed in place. Any
+    added, changed or removed area starts a new generation valid from ``valid_from`` (today
+    if not given); the same file again changes nothing. The council's own area (district or
+    county) is kept as the union of its current wards or divisions.
+    """
+    require_operator(actor)
+    Council.objects.select_for_update().get(pk=council.pk)  # one import per council at a time
+    kind = boundary_file.kind
+    valid_from = valid_from or timezone.localdate()
+    result = BoundaryImportResult(kind=kind, generation=None, repairs=list(boundary_file.repairs))
+    current = {
+        area.gss_code: area
+        for area in Area.objects.filter(council=council, kind=kind, retired_in__isnull=True)
+        .exclude(gss_code="")
+        .defer("geometry")
+    }
+    in_file = {feature.code for feature in boundary_file.features}
+    new_areas, retire = [], []
+    for feature in boundary_file.features:
+        key = geo.geometry_key(feature.geometry)
+        area = current.get(feature.code)
+        if area is None:
+            result.added.append((feature.code, feature.name))
+            new_areas.append(feature)
+        elif area.geometry_key != key:
+            result.changed.append((feature.code, feature.name))
+            new_areas.append(feature)
+            retire.append(area)
+        elif (area.name_en_gb, area.name_cy or "") != (feature.name, feature.name_cy):
+            result.renamed.append((feature.code, feature.name))
+            area.name_en_gb, area.name_cy = feature.name, feature.name_cy or None
+            area.save(update_fields=["name_en_gb", "name_cy", "updated_at"])
+        else:
+            result.unchanged += 1
+    for code, area in sorted(current.items()):
+        if code not in in_file:
+            result.removed.append((code, area.name_en_gb))
+            retire.append(area)
+    if new_areas or retire:
+        result.generation = _start_generation(
+            council=council, valid_from=valid_from, source=source, sha256=sha256
+        )
+        Area.objects.filter(pk__in=[a.pk for a in retire]).update(retired_in=result.generation)
+        parent = _council_area(council)
+        for feature in new_areas:
+            area = Area(
+                council=council,
+                kind=kind,
+                name=feature.name,
+                name_en_gb=feature.name,
+                name_cy=feature.name_cy or None,
+                gss_code=feature.code,
+                geometry=feature.geometry,
+                parent=parent,
+                generation=result.generation,
+            )
+            try:
+                area.full_clean(exclude=["parent", "generation", "retired_in"])
+            except ValidationError as error:
+                raise BoundaryImportError(
+                    f"{feature.code} {feature.name}: "
+                    + " ".join(m for ms in error.message_dict.values() for m in ms)
+                ) from None
+            area.save()
+        if kind != AreaKind.PARISH:
+            result.council_area_updated = _update_council_area(council, kind)
+    if result.changes_anything:
+        audit(
+            council=council,
+            action=CouncilAuditAction.BOUNDARIES_IMPORTED,
+            actor=actor,
+            before={"generation": _last_generation_number(council, exclude=result.generation)},
+            after={
+                "generation": result.generation.number if result.generation else None,
+                "valid_from": valid_from.isoformat() if result.generation else None,
+                "kind": kind,
+                "added": [c for c, _ in result.added],
+                "changed": [c for c, _ in result.changed],
+                "removed": [c for c, _ in result.removed],
+                "renamed": [c for c, _ in result.renamed],
+            },
+            note="\n".join([f"File: {source}", *result.repairs]),
+        )
+    return result
+
+
+def _last_generation_number(council: Council, exclude=None) -> int | None:
+    generations = BoundaryGeneration.objects.filter(council=council)
+    if exclude is not None:
+        generations = generations.exclude(pk=exclude.pk)
+    last = generations.order_by("-number").first()
+    return last.number if last else None
+
+
+def _start_generation(*, council, valid_from, source, sha256) -> BoundaryGeneration:
+    last = BoundaryGeneration.objects.filter(council=council).order_by("-number").first()
+    if last is not None and valid_from < last.valid_from:
+        raise BoundaryImportError(
+            _(
+                "These boundaries would be valid from %(date)s, before the current ones "
+                "(generation %(number)s, valid from %(current)s). Give a later --valid-from."
+            )
+            % {"date": valid_from, "number": last.number, "current": last.valid_from}
+        )
+    return BoundaryGeneration.objects.create(
+        council=council,
+        number=(last.number + 1) if last else 1,
+        valid_from=valid_from,
+        source=source[:255],
+        sha256=sha256,
+    )
+
+
+def _council_area_kind(council: Council) -> str:
+    return AreaKind.COUNTY if council.tier == CouncilTier.COUNTY else AreaKind.DISTRICT
+
+
+def _council_area(council: Council) -> Area | None:
+    return (
+        Area.objects.filter(
+            council=council, kind=_council_area_kind(council), retired_in__isnull=True
+        )
+        .defer("geometry")
+        .first()
+    )
+
+
+def _update_council_area(council: Council, kind: str) -> bool:
+    """Make the council's own area the union of its current wards (or divisions); True if it
+    changed. Its wards, new and old, are put under it."""
+    parts = list(
+        Area.objects.filter(council=council, kind=kind, retired_in__isnull=True).values_list(
+            "geometry", flat=True
+        )
+    )
+    if not parts:
+        return False
+    union = boundaries._rounded(geo.union(parts))
+    area = _council_area(council)
+    changed = False
+    if area is None:
+        area = Area(
+            council=council,
+            kind=_council_area_kind(council),
+            name=council.name_en_gb or council.name,
+            name_en_gb=council.name_en_gb or council.name,
+            name_cy=council.name_cy or None,
+            gss_code=council.gss_code,
+            geometry=union,
+        )
+        area.save()
+        changed = True
+    elif area.geometry_key != geo.geometry_key(union):
+        area.geometry = union
+        area.save(update_fields=["geometry", "updated_at"])
+        changed = True
+    Area.objects.filter(council=council, kind=kind, retired_in__isnull=True).exclude(
+        parent=area
+    ).update(parent=area)
+    return changed

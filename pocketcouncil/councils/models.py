@@ -36,10 +36,21 @@ class AreaKind(models.TextChoices):
     COUNTY = "county", _("County")
     DISTRICT = "district", _("District")
     WARD = "ward", _("Ward")
+    DIVISION = "division", _("Electoral division")
+    PARISH = "parish", _("Parish")
 
 
-# How specific each kind of area is: a ward rule beats a district rule beats a county rule.
-AREA_KIND_SPECIFICITY = {AreaKind.WARD: 3, AreaKind.DISTRICT: 2, AreaKind.COUNTY: 1}
+# How specific each kind of area is: a parish rule beats a ward (or county electoral division)
+# rule beats a district rule beats a county rule.
+AREA_KIND_SPECIFICITY = {
+    AreaKind.PARISH: 4,
+    AreaKind.WARD: 3,
+    AreaKind.DIVISION: 3,
+    AreaKind.DISTRICT: 2,
+    AreaKind.COUNTY: 1,
+}
+# The kinds that are a whole council's area rather than a part of it.
+COUNCIL_AREA_KINDS = (AreaKind.DISTRICT, AreaKind.COUNTY)
 
 
 def council_logo_path(instance, filename: str) -> str:
@@ -183,6 +194,34 @@ def white_text_contrast(hex_colour: str) -> float:
     return 1.05 / (luminance + 0.05)
 
 
+class BoundaryGeneration(models.Model):
+    """One version of a council's boundaries, as MapIt keeps them: an import that changes the
+    council's areas starts a generation, valid from a date. Areas it replaced or removed are
+    kept, marked as retired in it, so a case still points at the ward it was reported in."""
+
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="boundary_generations"
+    )
+    number = models.PositiveIntegerField(_("generation"))
+    valid_from = models.DateField(_("valid from"))
+    source = models.CharField(_("source file"), max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["council", "number"]
+        verbose_name = _("boundary generation")
+        verbose_name_plural = _("boundary generations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "number"], name="boundary_generation_number_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.council} generation {self.number} (from {self.valid_from:%d %B %Y})"
+
+
 class Area(models.Model):
     """A polygon a council serves: its whole county or district, or one ward.
 
@@ -209,6 +248,23 @@ class Area(models.Model):
     max_lon = models.FloatField(editable=False)
     max_lat = models.FloatField(editable=False)
     geometry_key = models.CharField(max_length=24, editable=False)
+    # Versions (MapIt's generations): the generation an area first appeared in (None: loaded
+    # before generations, e.g. by the demo), and the one that replaced or removed it. Only
+    # current areas (not retired) answer lookups; retired ones stay for the cases made in them.
+    generation = models.ForeignKey(
+        BoundaryGeneration,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="areas_added",
+    )
+    retired_in = models.ForeignKey(
+        BoundaryGeneration,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="areas_retired",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -219,11 +275,13 @@ class Area(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["council", "gss_code"],
-                condition=~Q(gss_code=""),
+                condition=~Q(gss_code="") & Q(retired_in__isnull=True),
                 name="area_gss_code_unique_per_council",
             ),
             models.UniqueConstraint(
-                fields=["council", "kind", "name"], name="area_name_unique_per_council_and_kind"
+                fields=["council", "kind", "name"],
+                condition=Q(retired_in__isnull=True),
+                name="area_name_unique_per_council_and_kind",
             ),
             models.CheckConstraint(condition=Q(kind__in=AreaKind.values), name="area_kind_valid"),
             models.CheckConstraint(
@@ -233,6 +291,7 @@ class Area(models.Model):
         ]
         indexes = [
             models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"], name="area_bbox"),
+            models.Index(fields=["council", "kind", "retired_in"], name="area_current"),
             models.Index(fields=["gss_code"], name="area_gss_code"),
         ]
 
