@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('councils', '0004_council_logo_privacy_notice'),
+        ('councils', '0005_council_logo_privacy_notice'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

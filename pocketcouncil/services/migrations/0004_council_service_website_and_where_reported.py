@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('councils', '0004_council_logo_privacy_notice'),
+        ('councils', '0005_council_logo_privacy_notice'),
         ('services', '0003_service_online_reports_stopped'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

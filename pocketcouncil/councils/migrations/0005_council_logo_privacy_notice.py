@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('councils', '0003_council_gss_audit_welsh_names'),
+        ('councils', '0004_boundary_generations'),
     ]
 
     operations = [
