@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "pocketcouncil.news",
     "pocketcouncil.engage",
     "pocketcouncil.transparency",
+    # Council onboarding: settings, services, invitations, go-live (issue 16)
+    "pocketcouncil.onboarding",
 ]
 
 MIDDLEWARE = [

@@ -53,6 +53,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "transparency.edit_budgets",
             "insight.view",
             "integrations.manage",
+            # Council onboarding (issue 16): settings, services offered, go-live checklist.
+            "councils.manage_settings",
         }
     ),
     StaffRoleKind.SERVICE_MANAGER: frozenset(
@@ -264,6 +266,11 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     ("transparency.edit_budgets", "staff-budgets", gettext_lazy("Council tax figures")),
     ("integrations.manage", "open311:staff-integrations", gettext_lazy("Integrations")),
     ("accounts.manage_roles", "accounts-staff-roles", gettext_lazy("Staff roles")),
+    # Council onboarding (issue 16)
+    ("councils.manage_settings", "onboarding:go-live", gettext_lazy("Go-live checklist")),
+    ("councils.manage_settings", "onboarding:settings", gettext_lazy("Council settings")),
+    ("councils.manage_settings", "onboarding:services", gettext_lazy("Services you offer")),
+    ("accounts.manage_roles", "onboarding:invitations", gettext_lazy("Staff invitations")),
 )
 
 

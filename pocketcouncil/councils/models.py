@@ -5,6 +5,8 @@ areas a county council (roads, social care, schools, libraries) sits over distri
 collection, housing, planning, council tax). Pocket Council routes by location and tier.
 """
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -49,6 +51,11 @@ AREA_KIND_SPECIFICITY = {
 }
 # The kinds that are a whole council's area rather than a part of it.
 COUNCIL_AREA_KINDS = (AreaKind.DISTRICT, AreaKind.COUNTY)
+
+
+def council_logo_path(instance, filename: str) -> str:
+    """A new name for every upload, so browsers and caches never show an old logo."""
+    return f"councils/{instance.slug}/logo-{secrets.token_hex(8)}.png"
 
 
 class Council(models.Model):
@@ -105,6 +112,18 @@ class Council(models.Model):
     opening_hours = models.CharField(_("phone lines open"), max_length=200, blank=True)
     emergency_phone = models.CharField(
         _("out of hours emergency number"), max_length=40, blank=True
+    )
+    # --- set by the council's admin on the council settings page (issue 16) ---
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=council_logo_path,
+        blank=True,
+        help_text=_("Shown in the header beside the council's name. Stored as PNG."),
+    )
+    privacy_notice_url = models.URLField(
+        _("privacy notice"),
+        blank=True,
+        help_text=_("The council's own privacy notice: what it does with residents' data."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

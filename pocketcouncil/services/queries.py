@@ -49,6 +49,9 @@ class CouncilServiceView:
     how_to: str
     team: Team | None = None
     faqs: list[ServiceFAQ] = field(default_factory=list)
+    # The council's own page for the service, and whether residents report it there.
+    website_url: str = ""
+    reports_on_council_site: bool = False
 
     @property
     def lgsl(self) -> int:
@@ -110,6 +113,8 @@ def service_for_council(*, council: Council, lgsl: int) -> CouncilServiceView:
         how_to=(setting and setting.how_to) or service.how_to,
         team=team,
         faqs=list(service.faqs.all()),
+        website_url=setting.website_url if setting else "",
+        reports_on_council_site=bool(setting and setting.reports_on_council_site),
     )
 
 
@@ -328,3 +333,16 @@ def service_list_for_council(*, council: Council) -> list[Service]:
     """Every service a council offers (its tiers, not hidden), by name."""
     services = Service.objects.only("lgsl", "name", "tier", "topic", "curated")
     return list(_offered_by(services, council).order_by("name"))
+
+
+def service_settings_for_council(
+    *, council: Council
+) -> list[tuple[Service, CouncilService | None]]:
+    """Every catalogue service of the council's tiers with the council's setting for it (or
+    None), by LGSL label: what the council admin chooses from on the "Services you offer" page
+    (hidden ones included)."""
+    services = Service.objects.only("lgsl", "lgsl_label", "name", "tier", "topic")
+    if council.tier != CouncilTier.UNITARY:
+        services = services.filter(tier=council.tier)
+    settings_by_service = {s.service_id: s for s in CouncilService.objects.filter(council=council)}
+    return [(s, settings_by_service.get(s.pk)) for s in services.order_by("name", "lgsl")]
