@@ -44,6 +44,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "cases.note",
             "cases.merge",
             "services.edit",
+            "services.configure",  # issue 17: hide a service, name its team (was Django admin)
             "notify.edit_templates",
             "news.publish",
             "engage.manage",
@@ -264,6 +265,8 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     ("transparency.edit_budgets", "staff-budgets", gettext_lazy("Council tax figures")),
     ("integrations.manage", "open311:staff-integrations", gettext_lazy("Integrations")),
     ("accounts.manage_roles", "accounts-staff-roles", gettext_lazy("Staff roles")),
+    # issue 17: a council's own version of its services
+    ("services.edit", "services:staff-content", gettext_lazy("Service content")),
 )
 
 

@@ -49,6 +49,10 @@ class CouncilServiceView:
     how_to: str
     team: Team | None = None
     faqs: list[ServiceFAQ] = field(default_factory=list)
+    # The council's own related links ([{"text", "url"}]) and, when it takes reports on its own
+    # website instead of here, that address.
+    links: list[dict] = field(default_factory=list)
+    report_url: str = ""
 
     @property
     def lgsl(self) -> int:
@@ -109,8 +113,24 @@ def service_for_council(*, council: Council, lgsl: int) -> CouncilServiceView:
         eligibility=(setting and setting.eligibility) or service.eligibility,
         how_to=(setting and setting.how_to) or service.how_to,
         team=team,
-        faqs=list(service.faqs.all()),
+        faqs=_council_faqs(setting)
+        if setting and setting.faqs is not None
+        else list(service.faqs.all()),
+        links=list(setting.links or []) if setting else [],
+        report_url=setting.report_url if setting else "",
     )
+
+
+@dataclass
+class CouncilFAQ:
+    """A council's own question and answer (stored on its ``CouncilService``)."""
+
+    question: str
+    answer: str
+
+
+def _council_faqs(setting: CouncilService) -> list[CouncilFAQ]:
+    return [CouncilFAQ(question=f["question"], answer=f["answer"]) for f in setting.faqs]
 
 
 def service_national(*, lgsl: int) -> CouncilServiceView:
