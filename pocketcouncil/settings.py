@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pocketcouncil.news",
     "pocketcouncil.engage",
     "pocketcouncil.transparency",
+    "pocketcouncil.ask",  # issue 17: the "Ask us" page
 ]
 
 MIDDLEWARE = [

@@ -267,6 +267,7 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     ("accounts.manage_roles", "accounts-staff-roles", gettext_lazy("Staff roles")),
     # issue 17: a council's own version of its services
     ("services.edit", "services:staff-content", gettext_lazy("Service content")),
+    ("services.edit", "ask:staff-unanswered", gettext_lazy("Ask us: questions without an answer")),
 )
 
 
