@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "pocketcouncil.transparency",
     # Council onboarding: settings, services, invitations, go-live (issue 16)
     "pocketcouncil.onboarding",
+    "pocketcouncil.ask",  # issue 17: the "Ask us" page
 ]
 
 MIDDLEWARE = [

@@ -44,6 +44,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "cases.note",
             "cases.merge",
             "services.edit",
+            "services.configure",  # issue 17: hide a service, name its team (was Django admin)
             "notify.edit_templates",
             "news.publish",
             "engage.manage",
@@ -271,6 +272,9 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     ("councils.manage_settings", "onboarding:settings", gettext_lazy("Council settings")),
     ("councils.manage_settings", "onboarding:services", gettext_lazy("Services you offer")),
     ("accounts.manage_roles", "onboarding:invitations", gettext_lazy("Staff invitations")),
+    # issue 17: a council's own version of its services
+    ("services.edit", "services:staff-content", gettext_lazy("Service content")),
+    ("services.edit", "ask:staff-unanswered", gettext_lazy("Ask us: questions without an answer")),
 )
 
 

@@ -49,9 +49,17 @@ class CouncilServiceView:
     how_to: str
     team: Team | None = None
     faqs: list[ServiceFAQ] = field(default_factory=list)
-    # The council's own page for the service, and whether residents report it there.
+    # The council's own page for the service (the "services you offer" page), its related links
+    # ([{"text", "url"}]) and, when it takes reports on its own website instead of here, that
+    # address: the service content's "report on our site" address, or else the council's page
+    # when the "services you offer" page says residents report there.
     website_url: str = ""
-    reports_on_council_site: bool = False
+    links: list[dict] = field(default_factory=list)
+    report_url: str = ""
+
+    @property
+    def reports_on_council_site(self) -> bool:
+        return bool(self.report_url)
 
     @property
     def lgsl(self) -> int:
@@ -75,6 +83,15 @@ def _providers(service: Service, council: Council) -> list[Council]:
     if council.tier == CouncilTier.COUNTY and service.tier == ServiceTier.DISTRICT:
         return list(council.lower_tiers.order_by("name"))
     return []
+
+
+def _report_elsewhere_url(setting) -> str:
+    """Where residents report this service on the council's own site, or "" for here."""
+    if setting is None:
+        return ""
+    if setting.report_url:
+        return setting.report_url
+    return setting.website_url if setting.reports_on_council_site else ""
 
 
 def service_for_council(*, council: Council, lgsl: int) -> CouncilServiceView:
@@ -112,10 +129,25 @@ def service_for_council(*, council: Council, lgsl: int) -> CouncilServiceView:
         eligibility=(setting and setting.eligibility) or service.eligibility,
         how_to=(setting and setting.how_to) or service.how_to,
         team=team,
-        faqs=list(service.faqs.all()),
+        faqs=_council_faqs(setting)
+        if setting and setting.faqs is not None
+        else list(service.faqs.all()),
         website_url=setting.website_url if setting else "",
-        reports_on_council_site=bool(setting and setting.reports_on_council_site),
+        links=list(setting.links or []) if setting else [],
+        report_url=_report_elsewhere_url(setting),
     )
+
+
+@dataclass
+class CouncilFAQ:
+    """A council's own question and answer (stored on its ``CouncilService``)."""
+
+    question: str
+    answer: str
+
+
+def _council_faqs(setting: CouncilService) -> list[CouncilFAQ]:
+    return [CouncilFAQ(question=f["question"], answer=f["answer"]) for f in setting.faqs]
 
 
 def service_national(*, lgsl: int) -> CouncilServiceView:

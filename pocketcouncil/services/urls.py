@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from pocketcouncil.core.api import api
-from pocketcouncil.services import views
+from pocketcouncil.services import staff_views, views
 
 service_patterns = [
     path("services/", views.index, name="index"),
@@ -12,6 +12,28 @@ service_patterns = [
     path("services/topics/<slug:topic>/", views.topic, name="topic"),
     path("services/<int:lgsl>/", views.service_national, name="service-national"),
     path("councils/<slug:slug>/services/<int:lgsl>/", views.service_detail, name="service-detail"),
+    # A council's own version of its services (staff).
+    path("staff/<slug:slug>/services/", staff_views.content_list, name="staff-content"),
+    path(
+        "staff/<slug:slug>/services/<int:lgsl>/",
+        staff_views.content_edit,
+        name="staff-content-edit",
+    ),
+    path(
+        "staff/<slug:slug>/services/<int:lgsl>/history",
+        staff_views.content_history,
+        name="staff-content-history",
+    ),
+    path(
+        "staff/<slug:slug>/services/<int:lgsl>/revert",
+        staff_views.content_revert,
+        name="staff-content-revert",
+    ),
+    path(
+        "staff/<slug:slug>/services/<int:lgsl>/settings",
+        staff_views.content_settings,
+        name="staff-content-settings",
+    ),
 ]
 
 urlpatterns = [
