@@ -1,0 +1,117 @@
+"""The Welsh (cy) catalogue is complete: every interface string has real Welsh, with Welsh's six
+plural forms and every placeholder kept, and the committed .mo says what the .po says.
+
+When another change adds or rewords a string, `test_makemessages_leaves_nothing_untranslated`
+fails and names it: run `manage.py makemessages -l cy`, translate the new entries in
+pocketcouncil/locale/cy/LC_MESSAGES/django.po, then `manage.py compilemessages -l cy`
+(see docs/welsh.md)."""
+
+import gettext
+import re
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+ROOT = Path(__file__).resolve().parents[3]
+CATALOGUE = ROOT / "pocketcouncil" / "locale" / "cy" / "LC_MESSAGES"
+WELSH_PLURALS = (
+    "nplurals=6; plural=(n==0) ? 0 : (n==1) ? 1 : (n==2) ? 2 : (n==3) ? 3 : (n==6) ? 4 : 5;"
+)
+PLACEHOLDER = re.compile(r"%\([^)]+\)[sdif]|%[sdif]|\{\{.*?\}\}|\{%.*?%\}|\{[a-z0-9_]*\}")
+
+
+def _catalogue() -> polib.POFile:
+    return polib.pofile(str(CATALOGUE / "django.po"))
+
+
+def _problems(po: polib.POFile) -> list[str]:
+    problems = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        if "fuzzy" in entry.flags:
+            problems.append(f"fuzzy: {entry.msgid!r}")
+        elif not entry.translated():
+            problems.append(f"untranslated: {entry.msgid!r}")
+    return problems
+
+
+def test_the_header_has_welsh_plural_forms():
+    po = _catalogue()
+    assert po.metadata["Language"] == "cy"
+    assert po.metadata["Plural-Forms"] == WELSH_PLURALS
+    assert not po.metadata_is_fuzzy
+
+
+def test_every_entry_is_translated_and_none_is_fuzzy():
+    po = _catalogue()
+    assert len(po) > 2000
+    assert _problems(po) == []
+    assert po.obsolete_entries() == []
+
+
+def test_plural_entries_have_all_six_forms():
+    plurals = [e for e in _catalogue() if e.msgid_plural]
+    assert plurals
+    for entry in plurals:
+        assert sorted(entry.msgstr_plural) == [0, 1, 2, 3, 4, 5], entry.msgid
+        assert all(entry.msgstr_plural.values()), entry.msgid
+
+
+def test_placeholders_are_kept_exactly():
+    def found(text):
+        return sorted(PLACEHOLDER.findall(text))
+
+    for entry in _catalogue():
+        if entry.msgid_plural:
+            wanted = set(found(entry.msgid_plural))
+            for form, text in entry.msgstr_plural.items():
+                extra = set(found(text)) - wanted - set(found(entry.msgid))
+                assert not extra, (entry.msgid, form, extra)
+                if form != 1:  # the "one" form may say the number in words
+                    assert wanted <= set(found(text)), (entry.msgid, form)
+        else:
+            assert found(entry.msgstr) == found(entry.msgid), entry.msgid
+
+
+def test_the_compiled_catalogue_matches_the_source():
+    with (CATALOGUE / "django.mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    stale = [
+        e.msgid
+        for e in _catalogue()
+        if not e.msgid_plural and not e.msgctxt and compiled.gettext(e.msgid) != e.msgstr
+    ]
+    assert stale == [], "Run manage.py compilemessages -l cy"
+
+
+def test_welsh_is_used_at_run_time_with_six_plural_forms():
+    with translation.override("cy"):
+        assert _("Sign in") == "Mewngofnodi"
+        assert _("Your account") == "Eich cyfrif"
+        photos = [ngettext("%(n)s photo", "%(n)s photos", n) % {"n": n} for n in (1, 2, 3, 6, 7)]
+    assert photos == ["1 llun", "2 lun", "3 llun", "6 llun", "7 llun"]
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext (xgettext)")
+def test_makemessages_leaves_nothing_untranslated(tmp_path, settings, monkeypatch):
+    """Extract the strings from a copy of the source (so the committed catalogue is never
+    touched) and merge them into a copy of the cy catalogue, as `makemessages -l cy` does."""
+    copy = tmp_path / "pocketcouncil"
+    shutil.copytree(
+        ROOT / "pocketcouncil",
+        copy,
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "en_GB", "*.mo"),
+    )
+    settings.LOCALE_PATHS = [copy / "locale"]
+    monkeypatch.chdir(tmp_path)
+    call_command("makemessages", locale=["cy"], verbosity=0)
+    po = polib.pofile(str(copy / "locale" / "cy" / "LC_MESSAGES" / "django.po"))
+    assert len(po) > 2000
+    assert _problems(po) == [], "New strings need Welsh: see docs/welsh.md"
