@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pocketcouncil.accounts import permissions
@@ -395,7 +396,9 @@ def bulk(request, slug: str):
         except (actions.CaseInputError, workflow.CaseTransitionNotAllowedError, PermissionDenied):
             failed.append(case.reference)
     if done:
-        messages.success(request, _("%(n)d cases updated.") % {"n": done})
+        messages.success(
+            request, ngettext("%(n)d case updated.", "%(n)d cases updated.", done) % {"n": done}
+        )
     if failed:
         messages.error(
             request, _("These could not be changed: %(refs)s") % {"refs": ", ".join(failed)}

@@ -96,7 +96,9 @@ def test_welsh_is_used_at_run_time_with_six_plural_forms():
         assert _("Sign in") == "Mewngofnodi"
         assert _("Your account") == "Eich cyfrif"
         photos = [ngettext("%(n)s photo", "%(n)s photos", n) % {"n": n} for n in (1, 2, 3, 6, 7)]
+        updated = ngettext("%(n)d case updated.", "%(n)d cases updated.", 1) % {"n": 1}
     assert photos == ["1 llun", "2 lun", "3 llun", "6 llun", "7 llun"]
+    assert updated == "Diweddarwyd 1 achos."
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext (xgettext)")
