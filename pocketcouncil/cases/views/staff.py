@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -218,7 +219,7 @@ def fill_template(body: str, case: Case) -> str:
         "reference": case.reference,
         "service": case.service.name,
         "council": case.council.name,
-        "due_date": timezone.localtime(case.due_at).strftime("%-d %B %Y") if case.due_at else "",
+        "due_date": date_format(timezone.localtime(case.due_at), "j F Y") if case.due_at else "",
         "status": str(CaseStatus(case.status).label).lower(),
     }
 
