@@ -117,3 +117,56 @@ def test_makemessages_leaves_nothing_untranslated(tmp_path, settings, monkeypatc
     po = polib.pofile(str(copy / "locale" / "cy" / "LC_MESSAGES" / "django.po"))
     assert len(po) > 2000
     assert _problems(po) == [], "New strings need Welsh: see docs/welsh.md"
+
+
+# django-allauth ships no Welsh: pocketcouncil/locale_allauth has it, after our own catalogue.
+ALLAUTH_CY = ROOT / "pocketcouncil" / "locale_allauth" / "cy" / "LC_MESSAGES"
+
+
+def _allauth_strings() -> set[tuple[str | None, str]]:
+    import allauth
+
+    shipped = Path(allauth.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    return {(e.msgctxt, e.msgid) for e in polib.pofile(str(shipped)) if not e.obsolete}
+
+
+def test_every_allauth_string_has_welsh():
+    """Fails after an allauth upgrade adds strings: translate them in locale_allauth."""
+    po = polib.pofile(str(ALLAUTH_CY / "django.po"))
+    assert po.metadata["Plural-Forms"] == WELSH_PLURALS
+    assert _problems(po) == []
+    have = {(e.msgctxt, e.msgid) for e in po if not e.obsolete}
+    assert sorted(_allauth_strings() - have, key=str) == []
+    for entry in po:
+        if entry.msgid_plural:
+            assert sorted(entry.msgstr_plural) == [0, 1, 2, 3, 4, 5], entry.msgid
+        else:
+            assert sorted(PLACEHOLDER.findall(entry.msgstr)) == sorted(
+                PLACEHOLDER.findall(entry.msgid)
+            ), entry.msgid
+
+
+def test_the_compiled_allauth_catalogue_matches_the_source():
+    with (ALLAUTH_CY / "django.mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    po = polib.pofile(str(ALLAUTH_CY / "django.po"))
+    stale = [
+        e.msgid
+        for e in po
+        if not e.msgid_plural and not e.msgctxt and compiled.gettext(e.msgid) != e.msgstr
+    ]
+    assert stale == [], "Run manage.py compilemessages -l cy"
+
+
+def test_allauth_strings_are_welsh_at_run_time():
+    # Looked up through a variable, so makemessages does not take them for our own strings.
+    expected = {
+        "Remember Me": "Cofio fi",
+        "You have signed out.": "Rydych wedi allgofnodi.",
+        # In both catalogues, with the same Welsh.
+        "Use a different email address": "Defnyddio cyfeiriad e-bost gwahanol",
+        "Cancel": "Canslo",
+    }
+    with translation.override("cy"):
+        found = {msgid: _(msgid) for msgid in expected}
+    assert found == expected
