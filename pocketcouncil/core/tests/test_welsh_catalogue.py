@@ -170,3 +170,20 @@ def test_allauth_strings_are_welsh_at_run_time():
     with translation.override("cy"):
         found = {msgid: _(msgid) for msgid in expected}
     assert found == expected
+
+
+def test_form_errors_are_announced_in_welsh():
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class NameForm(forms.Form):
+        name = forms.CharField()
+
+    form = NameForm(data={})
+    assert not form.is_valid()
+    with translation.override("cy"):
+        html = render_to_string(
+            "gds/layout/field_errors.html", {"form_show_errors": True, "field": form["name"]}
+        )
+    assert '<span class="govuk-visually-hidden">Gwall:</span>' in html
+    assert "Mae angen y maes hwn." in html  # Django's own Welsh
