@@ -119,8 +119,9 @@ def test_makemessages_leaves_nothing_untranslated(tmp_path, settings, monkeypatc
     assert _problems(po) == [], "New strings need Welsh: see docs/welsh.md"
 
 
-# django-allauth ships no Welsh: pocketcouncil/locale_allauth has it, after our own catalogue.
-ALLAUTH_CY = ROOT / "pocketcouncil" / "locale_allauth" / "cy" / "LC_MESSAGES"
+# django-allauth ships no Welsh and Django's lacks some strings: pocketcouncil/locale_vendor has
+# them, after our own catalogue.
+VENDOR_CY = ROOT / "pocketcouncil" / "locale_vendor" / "cy" / "LC_MESSAGES"
 
 
 def _allauth_strings() -> set[tuple[str | None, str]]:
@@ -131,8 +132,8 @@ def _allauth_strings() -> set[tuple[str | None, str]]:
 
 
 def test_every_allauth_string_has_welsh():
-    """Fails after an allauth upgrade adds strings: translate them in locale_allauth."""
-    po = polib.pofile(str(ALLAUTH_CY / "django.po"))
+    """Fails after an allauth upgrade adds strings: translate them in locale_vendor."""
+    po = polib.pofile(str(VENDOR_CY / "django.po"))
     assert po.metadata["Plural-Forms"] == WELSH_PLURALS
     assert _problems(po) == []
     have = {(e.msgctxt, e.msgid) for e in po if not e.obsolete}
@@ -146,10 +147,31 @@ def test_every_allauth_string_has_welsh():
             ), entry.msgid
 
 
-def test_the_compiled_allauth_catalogue_matches_the_source():
-    with (ALLAUTH_CY / "django.mo").open("rb") as mo:
+def test_every_django_string_residents_can_see_has_welsh():
+    """Django's own Welsh lacks some strings (password rules, newer validators): locale_vendor
+    has them. Fails after a Django upgrade adds more."""
+    import django
+
+    def strings(path, translated_only=False):
+        return {
+            (e.msgctxt, e.msgid)
+            for e in polib.pofile(str(path))
+            if not e.obsolete
+            and (not translated_only or (e.translated() and "fuzzy" not in e.flags))
+        }
+
+    ours = strings(VENDOR_CY / "django.po", translated_only=True)
+    root = Path(django.__file__).parent
+    for catalogue in ("conf/locale", "contrib/auth/locale"):
+        shipped = strings(root / catalogue / "en" / "LC_MESSAGES" / "django.po")
+        welsh = strings(root / catalogue / "cy" / "LC_MESSAGES" / "django.po", True)
+        assert sorted(shipped - welsh - ours, key=str) == [], catalogue
+
+
+def test_the_compiled_vendor_catalogue_matches_the_source():
+    with (VENDOR_CY / "django.mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
-    po = polib.pofile(str(ALLAUTH_CY / "django.po"))
+    po = polib.pofile(str(VENDOR_CY / "django.po"))
     stale = [
         e.msgid
         for e in po
@@ -166,6 +188,7 @@ def test_allauth_strings_are_welsh_at_run_time():
         # In both catalogues, with the same Welsh.
         "Use a different email address": "Defnyddio cyfeiriad e-bost gwahanol",
         "Cancel": "Canslo",
+        "This password is too common.": "Mae'r cyfrinair hwn yn rhy gyffredin.",  # Django's
     }
     with translation.override("cy"):
         found = {msgid: _(msgid) for msgid in expected}
