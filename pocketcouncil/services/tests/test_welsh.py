@@ -107,3 +107,10 @@ def test_the_sets_are_kept_apart():
     tuning = {p.query for p in evaluation.load_phrasings(TUNING)}
     holdout = {p.query for p in evaluation.load_phrasings(HOLDOUT)}
     assert not tuning & holdout
+
+
+@pytest.mark.django_db
+def test_the_search_api_understands_welsh(client):
+    data = client.get("/api/v1/services/search", {"q": "twll yn y ffordd", "council": "oxford"})
+    assert data.status_code == 200
+    assert data.json()["results"][0]["lgsl"] == 557
