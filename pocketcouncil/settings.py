@@ -124,6 +124,8 @@ if POCKETCOUNCIL_ENV == "test":
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
 LOCALE_PATHS = [BASE_DIR / "pocketcouncil" / "locale"]
+# Welsh that packages lack (all of django-allauth, gaps in Django's): after ours, so ours wins.
+LOCALE_PATHS += [BASE_DIR / "pocketcouncil" / "locale_vendor"]
 # Council-written content (names, answers, news ...) has a column per language, registered in each
 # app's translation.py (django-modeltranslation). Where the Welsh is empty the English shows.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en-gb"

@@ -17,7 +17,12 @@ router = Router(tags=["services"])
 
 
 class SearchIn(Schema):
-    q: str = Field(..., min_length=1, max_length=200, description="What the resident typed.")
+    q: str = Field(
+        ...,
+        min_length=1,
+        max_length=200,
+        description="What the resident typed, in English or Welsh.",
+    )
     council: str | None = Field(
         None, max_length=60, description="A council's slug: results for its residents."
     )

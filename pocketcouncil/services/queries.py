@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from pocketcouncil.councils import queries as councils
 from pocketcouncil.councils.models import Council, CouncilTier, ServiceTier, Team
-from pocketcouncil.services import privacy, search
+from pocketcouncil.services import privacy, search, welsh
 from pocketcouncil.services.models import (
     CouncilService,
     Service,
@@ -272,6 +272,7 @@ def front_door_search(
     """
     text = " ".join(text.split())[:200]
     wanted_text = privacy.strip(text)
+    wanted_text = welsh.search_text(wanted_text)  # Welsh -> English search words
     index = search.index_get()
     by_id = {}
     if lon is not None and lat is not None:

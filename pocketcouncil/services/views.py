@@ -203,7 +203,7 @@ def service_national(request, lgsl):
         except councils.NoCouncilHereError:
             error = _(
                 "The council that provides this service at that postcode is not on Pocket "
-                "Council. Use GOV.UK\u2019s \u201cFind your local council\u201d."
+                "Council. Use GOV.UK’s “Find your local council”."
             )
         else:
             return HttpResponseRedirect(queries.service_url(lgsl=lgsl, council=responsible.council))

@@ -13,6 +13,8 @@ from fractions import Fraction
 from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from pocketcouncil.councils.models import Council, CouncilTier
 from pocketcouncil.transparency.models import (
@@ -42,7 +44,8 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"April {self.start.year} to March {self.end.year}"
+        years = {"year": self.start.year, "next": self.end.year}
+        return _("April %(year)s to March %(next)s") % years
 
     @property
     def year(self) -> int:
@@ -160,7 +163,7 @@ def spending_by_month(
     month = period.start
     while month <= period.end:
         pence, count = found.get(month, (0, 0))
-        months.append((month.strftime("%B %Y"), pence, count))
+        months.append((date_format(month, "F Y"), pence, count))
         keys.append(month.strftime("%Y-%m"))
         month = (month + dt.timedelta(days=32)).replace(day=1)
     return _with_shares(months, keys)
@@ -193,13 +196,13 @@ class PaymentFilter:
         parts = []
         if self.dimension and self.value is not None:
             label = Dimension(self.dimension).label
-            parts.append(f"{label}: {self.value or 'not named'}")
+            parts.append(f"{label}: {self.value or _('not named')}")
         if self.month:
-            parts.append(self.month.strftime("%B %Y"))
+            parts.append(date_format(self.month, "F Y"))
         else:
             parts.append(self.period.label)
         if self.search:
-            parts.append(f"matching “{self.search}”")
+            parts.append(_("matching “%(search)s”") % {"search": self.search})
         return ", ".join(parts)
 
 
