@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "pocketcouncil.news",
     "pocketcouncil.engage",
     "pocketcouncil.transparency",
+    # Community directory (Open Referral UK 3.0), docs/directory.md.
+    "pocketcouncil.directory",
 ]
 
 MIDDLEWARE = [

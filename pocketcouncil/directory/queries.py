@@ -1,0 +1,283 @@
+"""Every read of the directory other code needs. Listings are public, but each belongs to one
+council's directory: functions that serve a council's pages take the council explicitly."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from pocketcouncil.directory.models import (
+    Attribute,
+    CostOption,
+    LinkEntity,
+    Location,
+    Organization,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceStatus,
+    Taxonomy,
+    TaxonomyTerm,
+)
+
+
+class DirectoryRecordNotFoundError(LookupError):
+    pass
+
+
+def _locations_prefetch() -> Prefetch:
+    return Prefetch(
+        "locations_at",
+        queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
+            "location__addresses", "location__accessibility", "schedules"
+        ),
+    )
+
+
+def service_full_queryset() -> QuerySet[Service]:
+    """Services with everything ``oruk.service_full`` renders, in a fixed number of queries."""
+    return Service.objects.select_related("organization", "council").prefetch_related(
+        "organization__organization_identifiers",
+        "schedules",
+        "service_areas",
+        _locations_prefetch(),
+        "languages",
+        "funding",
+        "cost_options",
+        "contacts__phones__languages",
+    )
+
+
+def attributes_for(services: list[Service]) -> dict[str, list[Attribute]]:
+    """The attributes (with their terms) of the services and of the records under them, by the
+    id they link to: one query for any number of services."""
+    ids: set[str] = set()
+    for svc in services:
+        ids.add(svc.id)
+        if svc.organization_id:
+            ids.add(svc.organization_id)
+        ids.update(sal.location_id for sal in svc.locations_at.all())
+        ids.update(c.id for c in svc.contacts.all())
+    found: dict[str, list[Attribute]] = defaultdict(list)
+    if not ids:
+        return found
+    for attr in Attribute.objects.filter(link_id__in=ids).select_related("taxonomy_term"):
+        found[attr.link_id].append(attr)
+    return found
+
+
+def service_get(service_id: str, *, council=None) -> Service:
+    """The full service (for ``oruk.service_full`` or the service page)."""
+    query = service_full_queryset().filter(pk=service_id)
+    if council is not None:
+        query = query.filter(council=council)
+    svc = query.first()
+    if svc is None:
+        raise DirectoryRecordNotFoundError(service_id)
+    return svc
+
+
+def service_at_location_get(sal_id: str) -> ServiceAtLocation:
+    sal = (
+        ServiceAtLocation.objects.filter(pk=sal_id)
+        .select_related("location", "service")
+        .prefetch_related("location__addresses", "location__accessibility", "schedules")
+        .first()
+    )
+    if sal is None:
+        raise DirectoryRecordNotFoundError(sal_id)
+    return sal
+
+
+def taxonomy_get(taxonomy_id: str) -> Taxonomy:
+    tax = Taxonomy.objects.filter(pk=taxonomy_id).prefetch_related("terms").first()
+    if tax is None:
+        raise DirectoryRecordNotFoundError(taxonomy_id)
+    return tax
+
+
+def taxonomy_term_get(term_id: str) -> TaxonomyTerm:
+    term = TaxonomyTerm.objects.filter(pk=term_id).first()
+    if term is None:
+        raise DirectoryRecordNotFoundError(term_id)
+    return term
+
+
+def organization_list_for_council(council) -> QuerySet[Organization]:
+    return Organization.objects.filter(council=council)
+
+
+def services_with_term(term_ids) -> QuerySet:
+    """Ids of services tagged with any of the terms."""
+    return Attribute.objects.filter(
+        link_entity=LinkEntity.SERVICE, taxonomy_term_id__in=term_ids
+    ).values("link_id")
+
+
+# -- search ---------------------------------------------------------------------------------
+
+EARTH_RADIUS_M = 6_371_000
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+@dataclass(frozen=True)
+class Near:
+    latitude: float
+    longitude: float
+    radius_m: float
+
+
+@dataclass
+class SearchResult:
+    total: int
+    services: list[Service]
+    # Service id -> metres to its nearest location (only when searching near a point).
+    distances: dict[str, float]
+
+
+def _bounding_box(near: Near) -> Q:
+    dlat = math.degrees(near.radius_m / EARTH_RADIUS_M)
+    coslat = max(math.cos(math.radians(near.latitude)), 0.01)
+    dlon = math.degrees(near.radius_m / (EARTH_RADIUS_M * coslat))
+    return Q(
+        latitude__gte=near.latitude - dlat,
+        latitude__lte=near.latitude + dlat,
+        longitude__gte=near.longitude - dlon,
+        longitude__lte=near.longitude + dlon,
+    )
+
+
+def _nearby(near: Near, council=None) -> dict[str, float]:
+    """Service id -> distance in metres to its nearest location within the radius."""
+    locations = Location.objects.filter(_bounding_box(near))
+    if council is not None:
+        locations = locations.filter(council=council)
+    rows = ServiceAtLocation.objects.filter(location__in=locations).values_list(
+        "service_id", "location__latitude", "location__longitude"
+    )
+    best: dict[str, float] = {}
+    for service_id, lat, lon in rows:
+        d = distance_m(near.latitude, near.longitude, lat, lon)
+        if d <= near.radius_m and d < best.get(service_id, math.inf):
+            best[service_id] = d
+    return best
+
+
+def _filtered(
+    *,
+    council=None,
+    text: str = "",
+    term_ids: list[str] | None = None,
+    taxonomy_id: str = "",
+    organization_id: str = "",
+    modified_after=None,
+    age: int | None = None,
+    free_or_low_cost: bool = False,
+    active_only: bool = True,
+) -> QuerySet[Service]:
+    query = Service.objects.all()
+    if council is not None:
+        query = query.filter(council=council)
+    if active_only:
+        query = query.filter(status=ServiceStatus.ACTIVE)
+    for word in text.lower().split()[:8]:
+        query = query.filter(search_text__contains=word)
+    if term_ids:
+        query = query.filter(pk__in=services_with_term(term_ids))
+    if taxonomy_id:
+        query = query.filter(
+            pk__in=Attribute.objects.filter(
+                link_entity=LinkEntity.SERVICE, taxonomy_term__taxonomy_ref_id=taxonomy_id
+            ).values("link_id")
+        )
+    if organization_id:
+        query = query.filter(organization_id=organization_id)
+    if modified_after is not None:
+        query = query.filter(last_modified__gte=modified_after)
+    if age is not None:
+        query = query.filter(
+            Q(minimum_age__isnull=True) | Q(minimum_age__lte=age),
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=age),
+        )
+    if free_or_low_cost:
+        query = query.exclude(
+            pk__in=CostOption.objects.filter(amount__gt=LOW_COST_LIMIT).values("service_id")
+        )
+    return query
+
+
+def service_search(
+    *, near: Near | None = None, offset: int = 0, limit: int = 50, **filters
+) -> SearchResult:
+    """Services matching every filter given (see ``_filtered``): nearest first near a point,
+    else by name."""
+    query = _filtered(**filters)
+    if near is not None:
+        distances = _nearby(near, filters.get("council"))
+        ids = list(query.filter(pk__in=list(distances)).values_list("pk", flat=True))
+        ids.sort(key=lambda i: (distances[i], i))
+        page_ids = ids[offset : offset + limit]
+        by_id = Service.objects.select_related("organization").in_bulk(page_ids)
+        return SearchResult(
+            total=len(ids),
+            services=[by_id[i] for i in page_ids],
+            distances={i: distances[i] for i in page_ids},
+        )
+    total = query.count()
+    services = list(
+        query.select_related("organization").order_by("name", "id")[offset : offset + limit]
+    )
+    return SearchResult(total=total, services=services, distances={})
+
+
+def service_at_location_search(
+    *, near: Near | None = None, offset: int = 0, limit: int = 50, **filters
+) -> tuple[int, list[ServiceAtLocation]]:
+    """Services at locations whose service matches the filters; nearest first near a point."""
+    services = _filtered(**filters)
+    rows = ServiceAtLocation.objects.filter(service__in=services)
+    related = ("location__addresses", "location__accessibility", "schedules")
+    if near is None:
+        total = rows.count()
+        page = (
+            rows.select_related("location", "service")
+            .prefetch_related(*related)
+            .order_by("service__name", "id")[offset : offset + limit]
+        )
+        return total, list(page)
+    points = rows.filter(location__in=Location.objects.filter(_bounding_box(near))).values_list(
+        "pk", "location__latitude", "location__longitude"
+    )
+    distances = {
+        pk: d
+        for pk, lat, lon in points
+        if (d := distance_m(near.latitude, near.longitude, lat, lon)) <= near.radius_m
+    }
+    ids = sorted(distances, key=lambda pk: (distances[pk], pk))
+    page_ids = ids[offset : offset + limit]
+    by_id = (
+        ServiceAtLocation.objects.select_related("location", "service")
+        .prefetch_related(*related)
+        .in_bulk(page_ids)
+    )
+    return len(ids), [by_id[pk] for pk in page_ids]
+
+
+# A cost option at or under this many pounds counts as "low cost" in the resident's filter.
+LOW_COST_LIMIT = 5
+
+
+def schedules_for(services: list[Service]) -> dict[str, list[Schedule]]:
+    found: dict[str, list[Schedule]] = defaultdict(list)
+    for sched in Schedule.objects.filter(service__in=services):
+        found[sched.service_id].append(sched)
+    return found
