@@ -5,6 +5,8 @@ listing changed, in the same transaction."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from pocketcouncil.directory import feed, importer, oruk, queries
 from pocketcouncil.directory.models import ListingEvent, ListingEventKind, Service
@@ -79,3 +81,57 @@ def directory_import(
     except _DryRunRollback:
         pass
     return report
+
+
+# -- a resident's list ----------------------------------------------------------------------
+
+
+class ListSendError(ValueError):
+    """The list cannot be sent to that address (the message says why, for the resident)."""
+
+
+def _list_text(services, *, site_url: str, short: bool) -> str:
+    from pocketcouncil.directory import schedules
+
+    lines = []
+    for svc in services:
+        lines.append(svc.name)
+        if svc.organization_id and not short:
+            lines.append(svc.organization.name)
+        for contact in svc.contacts.all():
+            for phone in contact.phones.all():
+                lines.append(_("Phone: %(number)s") % {"number": phone.number})
+        if not short:
+            for sal in svc.locations_at.all():
+                for addr in sal.location.addresses.all():
+                    lines.append(
+                        ", ".join(p for p in (addr.address_1, addr.city, addr.postal_code) if p)
+                    )
+            for sched in svc.schedules.all():
+                text = schedules.describe(sched)
+                if text:
+                    lines.append(_("Open: %(times)s") % {"times": text})
+        lines.append(site_url + reverse("directory:service", args=[svc.id]))
+        lines.append("")
+    return "\n".join(lines).strip()
+
+
+def service_list_send(*, services, channel: str, to: str, site_url: str, actor=None):
+    """Send a resident (or a member of staff helping one) their list of services by email or
+    text message, through the notify outbox. Returns the notification."""
+    from pocketcouncil.notify import actions as notify
+
+    if not services:
+        raise ListSendError(_("The list is empty."))
+    intro = _("The help you saved on Pocket Council:")
+    body = intro + "\n\n" + _list_text(services, site_url=site_url, short=channel == "sms")
+    try:
+        return notify.direct_message_send(
+            channel=channel,
+            to=to,
+            subject=_("Your list of help and support"),
+            body=body,
+            reason="directory: a list of services the person asked to be sent",
+        )
+    except notify.NotifyInputError as error:
+        raise ListSendError(" ".join(error.messages)) from None

@@ -3,6 +3,7 @@ council's directory: functions that serve a council's pages take the council exp
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -215,12 +216,27 @@ def _filtered(
     return query
 
 
+def _open_at(ids: list[str], when) -> list[str]:
+    from pocketcouncil.directory import schedules
+
+    by_service: dict[str, list[Schedule]] = defaultdict(list)
+    for sched in Schedule.objects.filter(service_id__in=ids):
+        by_service[sched.service_id].append(sched)
+    return [i for i in ids if schedules.open_now(by_service.get(i, []), when)]
+
+
 def service_search(
-    *, near: Near | None = None, offset: int = 0, limit: int = 50, **filters
+    *, near: Near | None = None, offset: int = 0, limit: int = 50, open_at=None, **filters
 ) -> SearchResult:
     """Services matching every filter given (see ``_filtered``): nearest first near a point,
-    else by name."""
+    else by name. ``open_at``: only services whose opening times include that moment."""
     query = _filtered(**filters)
+    if open_at is not None:
+        if near is not None:
+            distances = _nearby(near, filters.get("council"))
+            query = query.filter(pk__in=list(distances))
+        ids = list(query.order_by("name", "id").values_list("pk", flat=True))
+        query = Service.objects.filter(pk__in=_open_at(ids, open_at))
     if near is not None:
         distances = _nearby(near, filters.get("council"))
         ids = list(query.filter(pk__in=list(distances)).values_list("pk", flat=True))
@@ -281,3 +297,51 @@ def schedules_for(services: list[Service]) -> dict[str, list[Schedule]]:
     for sched in Schedule.objects.filter(service__in=services):
         found[sched.service_id].append(sched)
     return found
+
+
+# -- resident pages and listing upkeep ------------------------------------------------------
+
+# A listing nobody has confirmed for this long is flagged as possibly out of date, and its
+# organisation is reminded (``actions.listing_reminders_send``).
+STALE_AFTER = dt.timedelta(days=183)
+
+
+def listing_checked_at(service: Service) -> dt.datetime:
+    """When the listing was last known to be right: checked, or else last changed."""
+    return service.last_checked_at or service.last_modified
+
+
+def listing_is_stale(service: Service, *, now: dt.datetime) -> bool:
+    return listing_checked_at(service) < now - STALE_AFTER
+
+
+def service_exists(service_id: str) -> bool:
+    return bool(service_id) and Service.objects.filter(pk=service_id).exists()
+
+
+def service_list_by_ids(ids: list[str]) -> list[Service]:
+    """The services in the order given (a resident's list), skipping any since removed."""
+    found = (
+        Service.objects.filter(pk__in=ids)
+        .select_related("organization")
+        .prefetch_related(
+            "schedules",
+            "contacts__phones",
+            Prefetch(
+                "locations_at",
+                queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
+                    "location__addresses"
+                ),
+            ),
+        )
+        .in_bulk()
+    )
+    return [found[i] for i in ids if i in found]
+
+
+def term_ids_of(service: Service) -> set[str]:
+    return set(
+        Attribute.objects.filter(link_entity=LinkEntity.SERVICE, link_id=service.id).values_list(
+            "taxonomy_term_id", flat=True
+        )
+    )

@@ -1,9 +1,19 @@
 from django.urls import path
 
 from pocketcouncil.directory import api
+from pocketcouncil.directory.views import resident
 
+app_name = "directory"
 # Ids are the feed's own (UUIDs in the standard, but any text a publisher used).
 urlpatterns = [
+    # Resident pages.
+    path("find-help/", resident.find_help, name="find-help"),
+    path("find-help/services/<str:service_id>/", resident.service_page, name="service"),
+    path("find-help/my-list/", resident.my_list, name="my-list"),
+    path("find-help/my-list/add", resident.list_add, name="list-add"),
+    path("find-help/my-list/remove", resident.list_remove, name="list-remove"),
+    path("find-help/my-list/send", resident.list_send, name="list-send"),
+    # The Open Referral UK 3.0 API.
     path("openreferral/", api.api_info, name="oruk-root"),
     path("openreferral/services", api.service_list, name="oruk-services"),
     path("openreferral/services/<str:service_id>", api.service_detail, name="oruk-service"),
