@@ -345,3 +345,32 @@ def term_ids_of(service: Service) -> set[str]:
             "taxonomy_term_id", flat=True
         )
     )
+
+
+def services_for_need(
+    *,
+    need,
+    council=None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    radius_m: float = 8_000,
+    limit: int = 3,
+) -> list[Service]:
+    """Active community services answering ``need`` (a ``needs.Need`` or its slug): nearest
+    first when a point is given (any distance if none is within ``radius_m``), else by name.
+    ``council`` limits them to that council's directory."""
+    from pocketcouncil.directory import needs
+
+    if isinstance(need, str):
+        need = needs.need_get(need)
+    if need is None:
+        return []
+    found = []
+    if latitude is not None and longitude is not None:
+        near = Near(latitude=latitude, longitude=longitude, radius_m=radius_m)
+        found = service_search(
+            council=council, term_ids=[need.term_id], near=near, limit=limit
+        ).services
+    if not found:
+        found = service_search(council=council, term_ids=[need.term_id], limit=limit).services
+    return found
