@@ -53,6 +53,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "transparency.edit_budgets",
             "insight.view",
             "integrations.manage",
+            "directory.review",
         }
     ),
     StaffRoleKind.SERVICE_MANAGER: frozenset(
@@ -70,6 +71,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "transparency.import_spending",
             "transparency.edit_budgets",
             "insight.view",
+            "directory.review",
         }
     ),
     StaffRoleKind.CASE_OFFICER: frozenset(
@@ -264,6 +266,7 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     ("transparency.edit_budgets", "staff-budgets", gettext_lazy("Council tax figures")),
     ("integrations.manage", "open311:staff-integrations", gettext_lazy("Integrations")),
     ("accounts.manage_roles", "accounts-staff-roles", gettext_lazy("Staff roles")),
+    ("directory.review", "directory:staff-review", gettext_lazy("Community directory: review")),
 )
 
 

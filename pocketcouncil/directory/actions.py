@@ -135,3 +135,236 @@ def service_list_send(*, services, channel: str, to: str, site_url: str, actor=N
         )
     except notify.NotifyInputError as error:
         raise ListSendError(" ".join(error.messages)) from None
+
+
+# -- organisations keep their listings current ----------------------------------------------
+
+
+class ListingUpkeepError(ValueError):
+    """The change cannot be made (the message says why, for the person)."""
+
+
+def _domain_of(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    value = (value or "").strip().lower()
+    if "@" in value:
+        host = value.rsplit("@", 1)[1]
+    else:
+        host = urlsplit(value if "//" in value else f"//{value}").hostname or ""
+    return host.removeprefix("www.")
+
+
+def organization_domains(org) -> set[str]:
+    """The organisation's own internet domains, from its email address and website."""
+    found = {_domain_of(org.email), _domain_of(org.website), _domain_of(org.uri)}
+    return {d for d in found if d and "." in d}
+
+
+def _record(*, council, kind, actor, service=None, organization=None, note="", snapshot=None):
+    ListingEvent.objects.create(
+        council=council,
+        service=service,
+        organization=organization,
+        kind=kind,
+        actor=actor,
+        note=note,
+        snapshot=snapshot or {},
+    )
+
+
+@transaction.atomic
+def listing_claim(*, organization, actor, role: str, verified_emails: list[str]):
+    """``actor`` asks to keep ``organization``'s listings current. Approved at once when one of
+    their verified email addresses is at the organisation's domain; else waits for the
+    council. Claiming again returns the existing claim."""
+    from pocketcouncil.directory.models import ClaimMethod, ListingClaim, ReviewState
+
+    existing = ListingClaim.objects.filter(organization=organization, user=actor).first()
+    if existing is not None:
+        return existing
+    domains = organization_domains(organization)
+    matching = [e for e in verified_emails if _domain_of(e) in domains]
+    email = matching[0] if matching else (verified_emails[0] if verified_emails else "")
+    if not email:
+        raise ListingUpkeepError(_("Confirm your email address first."))
+    claim = ListingClaim.objects.create(
+        council=organization.council,
+        organization=organization,
+        user=actor,
+        email=email,
+        role=role.strip()[:200],
+        method=ClaimMethod.EMAIL_DOMAIN if matching else ClaimMethod.COUNCIL,
+        state=ReviewState.APPROVED if matching else ReviewState.PENDING,
+    )
+    _record(
+        council=organization.council,
+        organization=organization,
+        kind=ListingEventKind.CLAIMED,
+        actor=actor,
+        note=claim.get_method_display() if matching else _("Waiting for the council"),
+    )
+    return claim
+
+
+def _decide(obj, *, actor, approve: bool, note: str = ""):
+    from django.utils import timezone
+
+    from pocketcouncil.accounts import permissions
+    from pocketcouncil.directory.models import ReviewState
+
+    permissions.require(actor, "directory.review", obj)
+    if obj.state != ReviewState.PENDING:
+        raise ListingUpkeepError(_("This has already been decided."))
+    obj.state = ReviewState.APPROVED if approve else ReviewState.REJECTED
+    obj.decided_by = actor
+    obj.decided_at = timezone.now()
+    if hasattr(obj, "decision_note"):
+        obj.decision_note = note
+    obj.save()
+
+
+@transaction.atomic
+def listing_claim_decide(*, claim, actor, approve: bool):
+    _decide(claim, actor=actor, approve=approve)
+    _record(
+        council=claim.council,
+        organization=claim.organization,
+        kind=ListingEventKind.CLAIMED,
+        actor=actor,
+        note=_("Claim by %(email)s %(decision)s")
+        % {"email": claim.email, "decision": _("approved") if approve else _("rejected")},
+    )
+    return claim
+
+
+def can_edit(*, user, service) -> bool:
+    from pocketcouncil.directory.models import ListingClaim, ReviewState
+
+    return (
+        user.is_authenticated
+        and service.organization_id is not None
+        and ListingClaim.objects.filter(
+            organization_id=service.organization_id, user=user, state=ReviewState.APPROVED
+        ).exists()
+    )
+
+
+@transaction.atomic
+def listing_change_submit(*, service, actor, proposed: dict, note: str = ""):
+    """The organisation proposes new values for its listing; the council reviews them."""
+    from pocketcouncil.directory.models import ListingChange
+
+    if not can_edit(user=actor, service=service):
+        raise ListingUpkeepError(_("You cannot change this listing."))
+    changed = {
+        k: v
+        for k, v in proposed.items()
+        if k in ListingChange.EDITABLE_FIELDS and getattr(service, k) != v
+    }
+    if not changed:
+        raise ListingUpkeepError(_("You have not changed anything."))
+    change = ListingChange.objects.create(
+        council=service.council, service=service, submitted_by=actor, proposed=changed, note=note
+    )
+    _record(
+        council=service.council,
+        service=service,
+        kind=ListingEventKind.CHANGE_SUBMITTED,
+        actor=actor,
+        note=note,
+        snapshot={"proposed": changed},
+    )
+    return change
+
+
+@transaction.atomic
+def listing_change_decide(*, change, actor, approve: bool, note: str = ""):
+    """Approve (apply) or reject an organisation's proposed change, with a history row."""
+    from django.utils import timezone
+
+    _decide(change, actor=actor, approve=approve, note=note)
+    service = Service.objects.select_for_update().get(pk=change.service_id)
+    kind = ListingEventKind.CHANGE_REJECTED
+    if approve:
+        for key, value in change.proposed.items():
+            setattr(service, key, value)
+        now = timezone.now()
+        service.last_modified = now
+        service.last_checked_at = now
+        service.reminder_sent_at = None
+        service.full_clean(exclude=["council", "organization", "id"], validate_unique=False)
+        service.save()
+        _refresh_search_text([service.pk])
+        kind = ListingEventKind.CHANGE_APPROVED
+    _record(
+        council=service.council,
+        service=service,
+        kind=kind,
+        actor=actor,
+        note=note,
+        snapshot=next(iter(_snapshots([service.pk]).values())),
+    )
+    return change
+
+
+@transaction.atomic
+def listing_confirm(*, service, actor):
+    """The organisation (or the council) says the listing is still right."""
+    from django.utils import timezone
+
+    from pocketcouncil.accounts import permissions
+
+    if not (
+        can_edit(user=actor, service=service)
+        or permissions.has_perm(actor, "directory.review", service)
+    ):
+        raise ListingUpkeepError(_("You cannot change this listing."))
+    service.last_checked_at = timezone.now()
+    service.reminder_sent_at = None
+    service.save(update_fields=["last_checked_at", "reminder_sent_at", "updated_at"])
+    _record(council=service.council, service=service, kind=ListingEventKind.CHECKED, actor=actor)
+    return service
+
+
+@transaction.atomic
+def listing_reminders_send(*, now, actor=None, site_url: str) -> int:
+    """Remind the people keeping a stale listing (unchecked for six months) to check it, once
+    per stale spell: by email to approved claimants, else to the organisation's address."""
+    from pocketcouncil.directory.models import ListingClaim, ReviewState
+    from pocketcouncil.notify import actions as notify
+
+    sent = 0
+    for service in queries.services_due_a_reminder(now=now):
+        emails = sorted(
+            set(
+                ListingClaim.objects.filter(
+                    organization_id=service.organization_id, state=ReviewState.APPROVED
+                ).values_list("email", flat=True)
+            )
+        ) or ([service.organization.email] if service.organization.email else [])
+        link = site_url + reverse("directory:listing-edit", args=[service.pk])
+        for email in emails:
+            notify.direct_message_send(
+                channel="email",
+                to=email,
+                subject=_("Is your listing still right? %(name)s") % {"name": service.name},
+                body=_(
+                    "Your listing %(name)s has not been checked for six months. Residents rely "
+                    "on it: please confirm it is right, or send us changes:\n\n%(link)s"
+                )
+                % {"name": service.name, "link": link},
+                reason="directory: six-monthly reminder to check a listing",
+                council=service.council,
+            )
+            sent += 1
+        service.reminder_sent_at = now
+        service.save(update_fields=["reminder_sent_at"])
+        _record(
+            council=service.council,
+            service=service,
+            kind=ListingEventKind.REMINDED,
+            actor=actor,
+            note=", ".join(emails),
+        )
+    return sent

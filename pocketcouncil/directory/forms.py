@@ -61,3 +61,53 @@ class SendListForm(forms.Form):
         max_length=254,
         error_messages={"required": _("Enter an email address or a mobile number")},
     )
+
+
+class ClaimForm(forms.Form):
+    role = forms.CharField(
+        label=_("Your role at the organisation"),
+        help_text=_("For example, volunteer coordinator or manager"),
+        max_length=200,
+        error_messages={"required": _("Enter your role at the organisation")},
+    )
+
+
+class ListingEditForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the service"),
+        max_length=255,
+        error_messages={"required": _("Enter the name of the service")},
+    )
+    description = forms.CharField(
+        label=_("What the service does and who it is for"), widget=forms.Textarea, max_length=5000
+    )
+    url = forms.URLField(
+        label=_("Website (optional)"), required=False, max_length=500, assume_scheme="https"
+    )
+    email = forms.EmailField(label=_("Email address (optional)"), required=False)
+    fees = forms.CharField(
+        label=_("Cost (optional)"),
+        help_text=_("For example, free, or £3 a session"),
+        required=False,
+        max_length=500,
+    )
+    alert = forms.CharField(
+        label=_("Important notice (optional)"),
+        help_text=_("For example, closed for the summer holidays"),
+        required=False,
+        max_length=1000,
+    )
+    note = forms.CharField(
+        label=_("Anything the council should know (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea,
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=(("approve", _("Approve")), ("reject", _("Reject"))),
+        error_messages={"required": _("Choose approve or reject")},
+    )
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=1000)

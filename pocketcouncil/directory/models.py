@@ -489,3 +489,86 @@ class ListingEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", _("Waiting for the council")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ClaimMethod(models.TextChoices):
+    EMAIL_DOMAIN = "email_domain", _("Verified email address at the organisation's domain")
+    COUNCIL = "council", _("Approved by the council")
+
+
+class ListingClaim(models.Model):
+    """A person who may keep an organisation's listings current: approved straight away when
+    their verified email address is at the organisation's own domain, else by the council."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="listing_claims"
+    )
+    # Why: to check the person works for the organisation, and to send them reminders.
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("your role at the organisation"), max_length=200)
+    method = models.CharField(max_length=20, choices=ClaimMethod.choices)
+    state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="directory_one_claim_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ReviewState.values), name="directory_claim_state"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} for {self.organization}"
+
+
+class ListingChange(models.Model):
+    """Changes an organisation proposes to one of its listings, applied only when the council
+    approves them. ``proposed`` holds the new values of the fields in ``EDITABLE_FIELDS``."""
+
+    EDITABLE_FIELDS = ("name", "description", "url", "email", "fees", "alert")
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="changes")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed = models.JSONField()
+    note = models.TextField(_("note for the council"), blank=True)
+    state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ReviewState.values), name="directory_change_state"
+            )
+        ]
+
+    def __str__(self):
+        return f"Change to {self.service}"

@@ -374,3 +374,80 @@ def services_for_need(
     if not found:
         found = service_search(council=council, term_ids=[need.term_id], limit=limit).services
     return found
+
+
+def services_due_a_reminder(*, now: dt.datetime) -> list[Service]:
+    """Active listings with an organisation, unchecked for ``STALE_AFTER``, not yet reminded
+    since they went stale."""
+    cutoff = now - STALE_AFTER
+    return list(
+        Service.objects.filter(status=ServiceStatus.ACTIVE, organization__isnull=False)
+        .filter(
+            Q(last_checked_at__lt=cutoff)
+            | Q(last_checked_at__isnull=True, last_modified__lt=cutoff)
+        )
+        .filter(reminder_sent_at__isnull=True)
+        .select_related("organization", "council")
+    )
+
+
+def review_queue(*, council) -> dict:
+    """What waits for the council: claims, proposed changes, and stale listings."""
+    from pocketcouncil.directory.models import ListingChange, ListingClaim, ReviewState
+
+    return {
+        "claims": list(
+            ListingClaim.objects.filter(council=council, state=ReviewState.PENDING).select_related(
+                "organization", "user"
+            )
+        ),
+        "changes": list(
+            ListingChange.objects.filter(council=council, state=ReviewState.PENDING).select_related(
+                "service", "submitted_by"
+            )
+        ),
+    }
+
+
+def stale_listings(*, council, now: dt.datetime, limit: int = 100) -> list[Service]:
+    cutoff = now - STALE_AFTER
+    return list(
+        Service.objects.filter(council=council, status=ServiceStatus.ACTIVE)
+        .filter(
+            Q(last_checked_at__lt=cutoff)
+            | Q(last_checked_at__isnull=True, last_modified__lt=cutoff)
+        )
+        .order_by("last_checked_at", "last_modified")[:limit]
+    )
+
+
+def listing_history(*, council, service_id: str) -> tuple[Service, list]:
+    from pocketcouncil.directory.models import ListingEvent
+
+    service = Service.objects.filter(council=council, pk=service_id).first()
+    if service is None:
+        raise DirectoryRecordNotFoundError(service_id)
+    events = list(ListingEvent.objects.filter(service=service).select_related("actor"))
+    return service, events
+
+
+def claim_get(*, council, claim_id: int):
+    from pocketcouncil.directory.models import ListingClaim
+
+    claim = ListingClaim.objects.filter(council=council, pk=claim_id).first()
+    if claim is None:
+        raise DirectoryRecordNotFoundError(str(claim_id))
+    return claim
+
+
+def change_get(*, council, change_id: int):
+    from pocketcouncil.directory.models import ListingChange
+
+    change = (
+        ListingChange.objects.filter(council=council, pk=change_id)
+        .select_related("service")
+        .first()
+    )
+    if change is None:
+        raise DirectoryRecordNotFoundError(str(change_id))
+    return change

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from pocketcouncil.directory import api
-from pocketcouncil.directory.views import resident
+from pocketcouncil.directory.views import organisation, resident, staff
 
 app_name = "directory"
 # Ids are the feed's own (UUIDs in the standard, but any text a publisher used).
@@ -13,6 +13,34 @@ urlpatterns = [
     path("find-help/my-list/add", resident.list_add, name="list-add"),
     path("find-help/my-list/remove", resident.list_remove, name="list-remove"),
     path("find-help/my-list/send", resident.list_send, name="list-send"),
+    # Organisations keep their listings current.
+    path(
+        "find-help/services/<str:service_id>/claim/",
+        organisation.listing_claim,
+        name="listing-claim",
+    ),
+    path(
+        "find-help/services/<str:service_id>/update/",
+        organisation.listing_edit,
+        name="listing-edit",
+    ),
+    # Council staff.
+    path("staff/<slug:slug>/directory/", staff.review, name="staff-review"),
+    path(
+        "staff/<slug:slug>/directory/claims/<int:claim_id>/",
+        staff.claim_decide,
+        name="staff-claim-decide",
+    ),
+    path(
+        "staff/<slug:slug>/directory/changes/<int:change_id>/",
+        staff.change_decide,
+        name="staff-change-decide",
+    ),
+    path(
+        "staff/<slug:slug>/directory/services/<str:service_id>/history/",
+        staff.history,
+        name="staff-history",
+    ),
     # The Open Referral UK 3.0 API.
     path("openreferral/", api.api_info, name="oruk-root"),
     path("openreferral/services", api.service_list, name="oruk-services"),
