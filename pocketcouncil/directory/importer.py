@@ -1,7 +1,8 @@
 """Applying a flattened ORUK feed (``feed.Tables``) to one council's directory.
 
 Idempotent by id: a row whose id is stored is compared field by field and saved only when
-something changed; a new id is created; where the feed gives the complete list of a parent's
+something changed (a field the feed leaves out keeps its stored value, a field sent empty is
+cleared); a new id is created; where the feed gives the complete list of a parent's
 children (a nested array, or a CSV table file) stored children it no longer has are deleted.
 Every row that cannot be stored is rejected with the reason, and its children with it; the
 rest goes in. Call it through ``actions.directory_import`` (one transaction, history rows,
@@ -431,6 +432,8 @@ class Applier:
             if name != "id" and row.get(name) in (None, ""):
                 errors.append(f"{name} is missing (the standard requires it)")
         for oruk, (attr, conv) in spec.fields.items():
+            if oruk not in row:
+                continue  # not in this feed: a stored value stays, a new row gets the default
             raw = row.get(oruk)
             if raw is None or raw == "":
                 model_field = spec.model._meta.get_field(attr)
@@ -485,7 +488,8 @@ class Applier:
             if not parent:
                 if required:
                     return f"{oruk} is missing"
-                values[attr] = None
+                if oruk in row:
+                    values[attr] = None
                 continue
             if parent_table == "taxonomy" and not self._parent_ok("taxonomy", parent):
                 # A term may name a taxonomy nobody imported: keep the term, drop the link.
