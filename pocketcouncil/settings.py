@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     # Council onboarding: settings, services, invitations, go-live (issue 16)
     "pocketcouncil.onboarding",
     "pocketcouncil.ask",  # issue 17: the "Ask us" page
+    # Community directory (Open Referral UK 3.0), docs/directory.md.
+    "pocketcouncil.directory",
 ]
 
 MIDDLEWARE = [

@@ -56,6 +56,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "integrations.manage",
             # Council onboarding (issue 16): settings, services offered, go-live checklist.
             "councils.manage_settings",
+            "directory.review",
         }
     ),
     StaffRoleKind.SERVICE_MANAGER: frozenset(
@@ -73,6 +74,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "transparency.import_spending",
             "transparency.edit_budgets",
             "insight.view",
+            "directory.review",
         }
     ),
     StaffRoleKind.CASE_OFFICER: frozenset(
@@ -275,6 +277,7 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     # issue 17: a council's own version of its services
     ("services.edit", "services:staff-content", gettext_lazy("Service content")),
     ("services.edit", "ask:staff-unanswered", gettext_lazy("Ask us: questions without an answer")),
+    ("directory.review", "directory:staff-review", gettext_lazy("Community directory: review")),
 )
 
 
