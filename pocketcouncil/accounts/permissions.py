@@ -53,6 +53,11 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "transparency.edit_budgets",
             "insight.view",
             "integrations.manage",
+            # payments (issue 20)
+            "payments.manage",
+            "payments.view",
+            "payments.refund",
+            "payments.approve",
         }
     ),
     StaffRoleKind.SERVICE_MANAGER: frozenset(
@@ -70,6 +75,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "transparency.import_spending",
             "transparency.edit_budgets",
             "insight.view",
+            # payments (issue 20)
+            "payments.view",
+            "payments.refund",
+            "payments.approve",
         }
     ),
     StaffRoleKind.CASE_OFFICER: frozenset(
@@ -82,6 +91,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "cases.merge",
             "accounts.act_for_resident",
             "accounts.verify_identity",
+            # payments (issue 20): see bookings, approve permits; refunds need a manager
+            "payments.view",
+            "payments.approve",
         }
     ),
     StaffRoleKind.MODERATOR: frozenset(_ALL_STAFF | {"engage.moderate"}),
@@ -264,6 +276,9 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     ("transparency.edit_budgets", "staff-budgets", gettext_lazy("Council tax figures")),
     ("integrations.manage", "open311:staff-integrations", gettext_lazy("Integrations")),
     ("accounts.manage_roles", "accounts-staff-roles", gettext_lazy("Staff roles")),
+    # payments (issue 20)
+    ("payments.view", "payments:staff-payments", gettext_lazy("Payments and bookings")),
+    ("payments.manage", "payments:staff-account", gettext_lazy("GOV.UK Pay account")),
 )
 
 

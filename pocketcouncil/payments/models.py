@@ -1,0 +1,224 @@
+"""Payments through GOV.UK Pay: one account per council, each payment with its audit trail,
+refunds. Money is whole pence throughout (never floats)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+LIVE_BASE_URL = "https://publicapi.payments.service.gov.uk"
+
+
+class PayAccount(models.Model):
+    """A council's GOV.UK Pay service: its API key and webhook signing secret, encrypted.
+
+    Staff see only the last four characters once a secret is saved (``*_hint``)."""
+
+    council = models.OneToOneField(
+        "councils.Council", on_delete=models.CASCADE, related_name="pay_account"
+    )
+    base_url = models.URLField(_("GOV.UK Pay address"), default=LIVE_BASE_URL)
+    api_key_encrypted = models.TextField(editable=False)
+    api_key_hint = models.CharField(max_length=8, editable=False)
+    webhook_secret_encrypted = models.TextField(blank=True, editable=False)
+    webhook_secret_hint = models.CharField(max_length=8, blank=True, editable=False)
+    is_live = models.BooleanField(
+        default=False, help_text=_("A live key takes real money; a test key does not.")
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("GOV.UK Pay account")
+
+    def __str__(self):
+        return f"GOV.UK Pay for council {self.council_id} (key {self.api_key_hint})"
+
+    def __repr__(self):  # never the secrets, even encrypted
+        return f"<PayAccount council={self.council_id} key={self.api_key_hint}>"
+
+
+class Purpose(models.TextChoices):
+    GARDEN_WASTE = "garden_waste", _("Garden waste subscription")
+    BULKY_WASTE = "bulky_waste", _("Bulky waste collection")
+    PARKING_PERMIT = "parking_permit", _("Residents' parking permit")
+    PENALTY_CHARGE = "penalty_charge", _("Penalty charge notice")
+
+
+class PaymentStatus(models.TextChoices):
+    """GOV.UK Pay's states, plus ``new``: saved here, not yet accepted by GOV.UK Pay."""
+
+    NEW = "new", _("Not yet sent to GOV.UK Pay")
+    CREATED = "created", _("Created")
+    STARTED = "started", _("Started")
+    SUBMITTED = "submitted", _("Card details submitted")
+    CAPTURABLE = "capturable", _("Awaiting capture")
+    SUCCESS = "success", _("Paid")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+    ERROR = "error", _("Error")
+
+
+FINISHED_STATUSES = frozenset(
+    {PaymentStatus.SUCCESS, PaymentStatus.FAILED, PaymentStatus.CANCELLED, PaymentStatus.ERROR}
+)
+
+
+class Payment(models.Model):
+    """One attempt to take one amount for one thing (a booking, a permit, a fine)."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(_("payment reference"), max_length=40, unique=True)
+    purpose = models.CharField(_("for"), max_length=20, choices=Purpose.choices)
+    subject_key = models.CharField(
+        max_length=40, help_text=_("The booking, subscription, permit or charge it pays for.")
+    )
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Why we hold it: so you can see what you paid and get refunds."),
+    )
+    description = models.CharField(_("description"), max_length=255)
+    amount = models.PositiveIntegerField(_("amount in pence"))
+    vat_amount = models.PositiveIntegerField(_("VAT included, in pence"), default=0)
+    income_code = models.CharField(_("income code"), max_length=40, blank=True)
+    status = models.CharField(
+        max_length=12, choices=PaymentStatus.choices, default=PaymentStatus.NEW
+    )
+    failure_code = models.CharField(max_length=10, blank=True)
+    failure_message = models.CharField(max_length=255, blank=True)
+    pay_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    next_url = models.URLField(max_length=500, blank=True)
+    idempotency_key = models.CharField(
+        max_length=80, unique=True, help_text=_("One per attempt: pressing Pay twice pays once.")
+    )
+    return_token = models.CharField(max_length=43, unique=True)
+    refunded_amount = models.PositiveIntegerField(default=0)
+    fulfilled_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When what was paid for was confirmed (once only).")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__lte=F("amount")), name="payment_refund_not_over"
+            ),
+            models.CheckConstraint(
+                condition=Q(vat_amount__lte=F("amount")), name="payment_vat_not_over"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PaymentStatus.values), name="payment_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["council", "created_at"], name="payment_council_created"),
+            models.Index(fields=["purpose", "subject_key"], name="payment_subject"),
+            models.Index(
+                fields=["created_at"],
+                condition=~Q(status__in=["success", "failed", "cancelled", "error"]),
+                name="payment_in_limbo",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status == PaymentStatus.SUCCESS
+
+    @property
+    def refundable_amount(self) -> int:
+        return self.amount - self.refunded_amount if self.is_paid else 0
+
+
+class PaymentEventKind(models.TextChoices):
+    CREATED = "created", _("Payment started")
+    STATUS = "status", _("Status from GOV.UK Pay")
+    WEBHOOK = "webhook", _("Message from GOV.UK Pay")
+    RETURNED = "returned", _("Resident came back")
+    FULFILLED = "fulfilled", _("Confirmed what was paid for")
+    RELEASED = "released", _("Released what was held")
+    REFUND = "refund", _("Refund")
+    RECONCILED = "reconciled", _("Checked by reconciliation")
+
+
+class PaymentEvent(models.Model):
+    """The audit trail of a payment. Append-only. A webhook message is recorded once."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=PaymentEventKind.choices)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    message_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.payment_id} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Payment events are append-only.")
+        super().save(*args, **kwargs)
+
+
+class RefundStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    SUCCESS = "success", _("Refunded")
+    ERROR = "error", _("Failed")
+
+
+class Refund(models.Model):
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.PositiveIntegerField(_("amount in pence"))
+    reason = models.CharField(_("reason"), max_length=500)
+    status = models.CharField(
+        max_length=10, choices=RefundStatus.choices, default=RefundStatus.SUBMITTED
+    )
+    pay_refund_id = models.CharField(max_length=64, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")
+        ]
+
+    def __str__(self):
+        return f"Refund {self.pk} of {self.payment_id}"
