@@ -340,6 +340,7 @@ def payment_record_status(
         else:
             handler.on_unpaid(payment)
             _event(payment, PaymentEventKind.RELEASED, data={"source": source})
+        payment.refresh_from_db()  # the handler may have refunded it
     return payment
 
 
@@ -498,6 +499,9 @@ def payments_reconcile(*, older_than: timedelta = RECONCILE_AFTER, limit: int = 
             report["settled"] += 1
             with transaction.atomic():
                 _event(payment, PaymentEventKind.RECONCILED, to_status=payment.status)
+    report["released"] = sum(
+        handler.release_stale() for handler in purposes.HANDLERS.values() if handler.release_stale
+    )
     for refund in Refund.objects.filter(status=RefundStatus.SUBMITTED, created_at__lt=cutoff)[
         :limit
     ]:

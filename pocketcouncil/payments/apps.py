@@ -6,3 +6,7 @@ class PaymentsConfig(AppConfig):
     name = "pocketcouncil.payments"
     label = "payments"
     verbose_name = _("Payments and bookings")
+
+    def ready(self):
+        # Each transaction registers what happens when its payment is settled.
+        from pocketcouncil.payments import bulky  # noqa: F401

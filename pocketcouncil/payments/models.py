@@ -222,3 +222,138 @@ class Refund(models.Model):
 
     def __str__(self):
         return f"Refund {self.pk} of {self.payment_id}"
+
+
+# --- what a council charges for, and its rules ---------------------------------------------------
+
+
+class CouncilCharges(models.Model):
+    """A council's prices and rules for its paid services (pence; VAT rates in percent)."""
+
+    council = models.OneToOneField(
+        "councils.Council", on_delete=models.CASCADE, related_name="charges"
+    )
+    bulky_income_code = models.CharField(max_length=40, default="BULKY")
+    bulky_max_items = models.PositiveSmallIntegerField(default=6)
+    bulky_cancel_cutoff_hours = models.PositiveSmallIntegerField(
+        _("bulky waste: full refund if cancelled at least this many hours before the day"),
+        default=48,
+    )
+    bulky_concession_percent = models.PositiveSmallIntegerField(
+        _("bulky waste: concession discount, percent"), default=50
+    )
+
+    class Meta:
+        verbose_name = _("council charges")
+        verbose_name_plural = _("council charges")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(bulky_concession_percent__lte=100), name="charges_concession_le_100"
+            )
+        ]
+
+    def __str__(self):
+        return f"Charges of council {self.council_id}"
+
+
+def vat_included(amount: int, rate_percent: int) -> int:
+    """The VAT inside a VAT-inclusive price, rounded to the penny."""
+    if not rate_percent:
+        return 0
+    return round(amount * rate_percent / (100 + rate_percent))
+
+
+# --- bulky waste ---------------------------------------------------------------------------------
+
+
+class BulkyItem(models.Model):
+    council = models.ForeignKey(
+        "councils.Council", on_delete=models.CASCADE, related_name="bulky_items"
+    )
+    name = models.CharField(_("item"), max_length=100)
+    price = models.PositiveIntegerField(_("price in pence, including any VAT"))
+    vat_rate = models.PositiveSmallIntegerField(_("VAT rate, percent"), default=0)
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["council", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "name"], name="bulky_item_unique"),
+            models.CheckConstraint(condition=Q(vat_rate__lte=100), name="bulky_item_vat_le_100"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CollectionSlot(models.Model):
+    """A round's capacity for bulky collections on one day. ``booked`` counts held and booked
+    places; it can never pass ``capacity`` (checked by the database as well as the action)."""
+
+    council = models.ForeignKey(
+        "councils.Council", on_delete=models.CASCADE, related_name="collection_slots"
+    )
+    round_name = models.CharField(_("round"), max_length=100)
+    date = models.DateField(_("collection day"))
+    capacity = models.PositiveSmallIntegerField(_("collections available"))
+    booked = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["date", "round_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "round_name", "date"], name="collection_slot_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(booked__lte=F("capacity")), name="collection_slot_not_oversold"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.round_name} {self.date}"
+
+    @property
+    def places_left(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+
+class BookingStatus(models.TextChoices):
+    HELD = "held", _("Waiting for payment")
+    BOOKED = "booked", _("Booked")
+    CANCELLED = "cancelled", _("Cancelled")
+    RELEASED = "released", _("Not paid: place released")
+
+
+class BulkyBooking(models.Model):
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Why we hold it: to collect from you and tell you about your booking."),
+    )
+    slot = models.ForeignKey(CollectionSlot, on_delete=models.PROTECT, related_name="bookings")
+    address = models.CharField(
+        _("collection address"),
+        max_length=200,
+        help_text=_("Why we hold it: so the crew know where to collect from."),
+    )
+    items = models.JSONField(_("items"), default=list)
+    amount = models.PositiveIntegerField(_("price in pence"))
+    vat_amount = models.PositiveIntegerField(default=0)
+    concession = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=BookingStatus.choices, default=BookingStatus.HELD
+    )
+    submission_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["council", "status"], name="bulky_booking_status")]
+
+    def __str__(self):
+        return f"Bulky booking {self.pk}"

@@ -17,6 +17,7 @@ class Handler:
     on_paid: Callable  # (payment) -> None
     on_unpaid: Callable  # (payment) -> None: failed, cancelled, expired or error
     done_url: Callable  # (payment) -> str: where the resident lands after GOV.UK Pay
+    release_stale: Callable | None = None  # () -> int: free holds nobody paid for (reconcile)
 
 
 HANDLERS: dict[str, Handler] = {}

@@ -1,12 +1,23 @@
 from django.urls import path
 
-from pocketcouncil.payments.views import pay, staff
+from pocketcouncil.payments.views import bulky, pay, staff
 
 app_name = "payments"
 
 urlpatterns = [
     path("payments/return/<str:token>/", pay.payment_return, name="return"),
     path("payments/webhook/<slug:slug>/", pay.webhook, name="webhook"),
+    path("bulky-waste/<slug:slug>/book/", bulky.book, name="bulky-book"),
+    path("bulky-waste/bookings/<int:pk>/", bulky.booking_page, name="bulky-booking"),
+    path("bulky-waste/bookings/<int:pk>/pay/", bulky.booking_pay, name="bulky-pay"),
+    path("bulky-waste/bookings/<int:pk>/change/", bulky.booking_change, name="bulky-change"),
+    path("bulky-waste/bookings/<int:pk>/cancel/", bulky.booking_cancel, name="bulky-cancel"),
+    path("staff/<slug:slug>/payments/bulky/", bulky.staff_bookings, name="staff-bulky"),
+    path(
+        "staff/<slug:slug>/payments/bulky/<int:pk>/cancel/",
+        bulky.staff_cancel,
+        name="staff-bulky-cancel",
+    ),
     path("staff/<slug:slug>/payments/", staff.payments, name="staff-payments"),
     path("staff/<slug:slug>/payments/account/", staff.account, name="staff-account"),
     path(

@@ -42,3 +42,31 @@ def recorder(monkeypatch):
     rec = Recorder()
     monkeypatch.setitem(purposes.HANDLERS, Purpose.GARDEN_WASTE, rec.handler())
     return rec
+
+
+@pytest.fixture
+def bulky_setup(oxford):
+    """Two items and three days for Oxford's bulky waste, a week ahead."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pocketcouncil.payments.models import BulkyItem, CollectionSlot
+
+    sofa = BulkyItem.objects.create(council=oxford, name="Sofa", price=2000)
+    fridge = BulkyItem.objects.create(council=oxford, name="Fridge", price=3000, vat_rate=20)
+    today = timezone.localdate()
+    slots = [
+        CollectionSlot.objects.create(
+            council=oxford, round_name="East", date=today + timedelta(days=7 + n), capacity=2
+        )
+        for n in range(3)
+    ]
+    return {"sofa": sofa, "fridge": fridge, "slots": slots}
+
+
+@pytest.fixture
+def amira(db):
+    from pocketcouncil.accounts.models import User
+
+    return User.objects.get(email="amira.khan@demo.pocketcouncil.example")

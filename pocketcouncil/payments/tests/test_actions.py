@@ -220,7 +220,7 @@ def test_a_resident_who_never_comes_back_is_settled_by_reconciliation(oxford, pa
     assert actions.payments_reconcile()["checked"] == 0  # too soon: they may still be paying
     with time_machine.travel(timezone.now() + timedelta(minutes=20)):
         report = actions.payments_reconcile()
-    assert report == {"checked": 2, "settled": 1, "unreachable": 0}
+    assert (report["checked"], report["settled"], report["unreachable"]) == (2, 1, 0)
     pay_oxford.expire(abandoned.pay_id)  # GOV.UK Pay gives up after 90 minutes
     with time_machine.travel(timezone.now() + timedelta(minutes=95)):
         actions.payments_reconcile()
