@@ -239,6 +239,7 @@ class CouncilCharges(models.Model):
         _("bulky waste: full refund if cancelled at least this many hours before the day"),
         default=48,
     )
+    pcn_income_code = models.CharField(max_length=40, default="PCN")
     bulky_concession_percent = models.PositiveSmallIntegerField(
         _("bulky waste: concession discount, percent"), default=50
     )
@@ -357,3 +358,53 @@ class BulkyBooking(models.Model):
 
     def __str__(self):
         return f"Bulky booking {self.pk}"
+
+
+# --- penalty charge notices ----------------------------------------------------------------------
+
+
+class ChargeStatus(models.TextChoices):
+    OUTSTANDING = "outstanding", _("To pay")
+    PAID = "paid", _("Paid")
+    CLOSED = "closed", _("Closed by the council")
+
+
+class PenaltyCharge(models.Model):
+    """A penalty charge notice from the council's feed (CSV from its parking back office)."""
+
+    council = models.ForeignKey(
+        "councils.Council", on_delete=models.CASCADE, related_name="penalty_charges"
+    )
+    pcn_number = models.CharField(_("PCN number"), max_length=20)
+    vrm = models.CharField(
+        _("vehicle registration"),
+        max_length=10,
+        help_text=_("Why we hold it: to check the person paying has the notice in front of them."),
+    )
+    contravention = models.CharField(_("contravention"), max_length=200, blank=True)
+    issued_on = models.DateField(_("issued on"))
+    full_amount = models.PositiveIntegerField(_("full charge in pence"))
+    discount_amount = models.PositiveIntegerField(_("discounted charge in pence"))
+    discount_days = models.PositiveSmallIntegerField(
+        _("days the discount lasts, counting the day of issue"), default=14
+    )
+    status = models.CharField(
+        max_length=12, choices=ChargeStatus.choices, default=ChargeStatus.OUTSTANDING
+    )
+    paid_amount = models.PositiveIntegerField(default=0)
+    case = models.OneToOneField(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-issued_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "pcn_number"], name="pcn_unique"),
+            models.CheckConstraint(
+                condition=Q(discount_amount__lte=F("full_amount")), name="pcn_discount_le_full"
+            ),
+        ]
+
+    def __str__(self):
+        return self.pcn_number

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pocketcouncil.payments.views import bulky, pay, staff
+from pocketcouncil.payments.views import bulky, pay, pcn, staff
 
 app_name = "payments"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("bulky-waste/bookings/<int:pk>/pay/", bulky.booking_pay, name="bulky-pay"),
     path("bulky-waste/bookings/<int:pk>/change/", bulky.booking_change, name="bulky-change"),
     path("bulky-waste/bookings/<int:pk>/cancel/", bulky.booking_cancel, name="bulky-cancel"),
+    path("parking-fine/<slug:slug>/pay/", pcn.find, name="pcn-find"),
+    path("parking-fine/charges/<int:pk>/", pcn.charge_page, name="pcn-charge"),
+    path("parking-fine/charges/<int:pk>/pay/", pcn.charge_pay, name="pcn-pay"),
+    path("parking-fine/payments/<str:token>/", pcn.result, name="pcn-result"),
+    path("staff/<slug:slug>/payments/penalty-charges/", pcn.staff_feed, name="staff-pcn"),
     path("staff/<slug:slug>/payments/bulky/", bulky.staff_bookings, name="staff-bulky"),
     path(
         "staff/<slug:slug>/payments/bulky/<int:pk>/cancel/",
