@@ -240,6 +240,20 @@ class CouncilCharges(models.Model):
         default=48,
     )
     pcn_income_code = models.CharField(max_length=40, default="PCN")
+    garden_price_per_bin = models.PositiveIntegerField(
+        _("garden waste: yearly price per bin, pence"), default=5000
+    )
+    garden_income_code = models.CharField(max_length=40, default="GARDEN")
+    garden_refund_rule = models.CharField(
+        _("garden waste: refund when cancelled"),
+        max_length=20,
+        choices=[
+            ("none", _("No refund")),
+            ("full_14_days", _("Full refund within 14 days of the start")),
+            ("pro_rata", _("Refund for each whole month left")),
+        ],
+        default="full_14_days",
+    )
     bulky_concession_percent = models.PositiveSmallIntegerField(
         _("bulky waste: concession discount, percent"), default=50
     )
@@ -408,3 +422,58 @@ class PenaltyCharge(models.Model):
 
     def __str__(self):
         return self.pcn_number
+
+
+# --- garden waste --------------------------------------------------------------------------------
+
+
+class SubscriptionStatus(models.TextChoices):
+    HELD = "held", _("Waiting for payment")
+    ACTIVE = "active", _("Active")
+    CANCELLED = "cancelled", _("Cancelled")
+    RELEASED = "released", _("Not paid")
+
+
+class GardenSubscription(models.Model):
+    """A year of garden waste collections for one address."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Why we hold it: to collect your garden waste and remind you to renew."),
+    )
+    address = models.CharField(
+        _("address"),
+        max_length=200,
+        help_text=_("Why we hold it: so the crew know which bins to empty."),
+    )
+    bins = models.PositiveSmallIntegerField(_("bins"), default=1)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    amount = models.PositiveIntegerField(_("price in pence"))
+    status = models.CharField(
+        max_length=10, choices=SubscriptionStatus.choices, default=SubscriptionStatus.HELD
+    )
+    renewal_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewal"
+    )
+    submission_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(bins__gte=1) & Q(bins__lte=5), name="garden_bins_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="garden_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Garden waste {self.pk}"

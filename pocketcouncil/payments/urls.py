@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pocketcouncil.payments.views import bulky, pay, pcn, staff
+from pocketcouncil.payments.views import bulky, garden, pay, pcn, staff
 
 app_name = "payments"
 
@@ -12,6 +12,23 @@ urlpatterns = [
     path("bulky-waste/bookings/<int:pk>/pay/", bulky.booking_pay, name="bulky-pay"),
     path("bulky-waste/bookings/<int:pk>/change/", bulky.booking_change, name="bulky-change"),
     path("bulky-waste/bookings/<int:pk>/cancel/", bulky.booking_cancel, name="bulky-cancel"),
+    path("garden-waste/<slug:slug>/subscribe/", garden.subscribe, name="garden-subscribe"),
+    path(
+        "garden-waste/subscriptions/<int:pk>/",
+        garden.subscription_page,
+        name="garden-subscription",
+    ),
+    path("garden-waste/subscriptions/<int:pk>/pay/", garden.subscription_pay, name="garden-pay"),
+    path(
+        "garden-waste/subscriptions/<int:pk>/renew/",
+        garden.subscription_renew,
+        name="garden-renew",
+    ),
+    path(
+        "garden-waste/subscriptions/<int:pk>/cancel/",
+        garden.subscription_cancel,
+        name="garden-cancel",
+    ),
     path("parking-fine/<slug:slug>/pay/", pcn.find, name="pcn-find"),
     path("parking-fine/charges/<int:pk>/", pcn.charge_page, name="pcn-charge"),
     path("parking-fine/charges/<int:pk>/pay/", pcn.charge_pay, name="pcn-pay"),
