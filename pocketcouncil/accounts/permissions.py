@@ -278,6 +278,7 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     ("accounts.manage_roles", "accounts-staff-roles", gettext_lazy("Staff roles")),
     # payments (issue 20)
     ("payments.view", "payments:staff-payments", gettext_lazy("Payments and bookings")),
+    ("payments.approve", "payments:staff-permits", gettext_lazy("Parking permit approvals")),
     ("payments.manage", "payments:staff-account", gettext_lazy("GOV.UK Pay account")),
 )
 

@@ -9,4 +9,4 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         # Each transaction registers what happens when its payment is settled.
-        from pocketcouncil.payments import bulky, garden, pcn  # noqa: F401
+        from pocketcouncil.payments import bulky, garden, pcn, permits  # noqa: F401

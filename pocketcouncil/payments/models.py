@@ -240,6 +240,13 @@ class CouncilCharges(models.Model):
         default=48,
     )
     pcn_income_code = models.CharField(max_length=40, default="PCN")
+    permit_price = models.PositiveIntegerField(
+        _("residents' parking permit: yearly price, pence"), default=8000
+    )
+    permit_income_code = models.CharField(max_length=40, default="PERMIT")
+    permit_zones = models.TextField(
+        _("residents' parking zones, one a line"), default="Zone A\nZone B"
+    )
     garden_price_per_bin = models.PositiveIntegerField(
         _("garden waste: yearly price per bin, pence"), default=5000
     )
@@ -477,3 +484,66 @@ class GardenSubscription(models.Model):
 
     def __str__(self):
         return f"Garden waste {self.pk}"
+
+
+# --- residents' parking permits ------------------------------------------------------------------
+
+
+class PermitStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved: waiting for payment")
+    REJECTED = "rejected", _("Not approved")
+    ISSUED = "issued", _("Issued")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+def evidence_path(instance, filename: str) -> str:
+    return f"permits/{instance.council_id}/{instance.evidence_token}"
+
+
+class PermitApplication(models.Model):
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Why we hold it: the permit is issued to you, for your address."),
+    )
+    address = models.CharField(
+        _("address"), max_length=200, help_text=_("Why we hold it: permits are per address.")
+    )
+    zone = models.CharField(_("zone"), max_length=60)
+    vrm = models.CharField(
+        _("vehicle registration"),
+        max_length=10,
+        help_text=_("Why we hold it: wardens check the permit against the car."),
+    )
+    evidence = models.FileField(
+        upload_to=evidence_path,
+        help_text=_("Why we hold it: proof the car is kept at your address. Staff only."),
+    )
+    evidence_token = models.CharField(max_length=32, unique=True)
+    evidence_type = models.CharField(max_length=40)
+    amount = models.PositiveIntegerField(_("price in pence"))
+    status = models.CharField(
+        max_length=10, choices=PermitStatus.choices, default=PermitStatus.SUBMITTED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    permit_number = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    submission_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["council", "status"], name="permit_council_status")]
+
+    def __str__(self):
+        return self.permit_number or f"Permit application {self.pk}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pocketcouncil.payments.views import bulky, garden, pay, pcn, staff
+from pocketcouncil.payments.views import bulky, garden, pay, pcn, permits, staff
 
 app_name = "payments"
 
@@ -28,6 +28,21 @@ urlpatterns = [
         "garden-waste/subscriptions/<int:pk>/cancel/",
         garden.subscription_cancel,
         name="garden-cancel",
+    ),
+    path("parking-permits/<slug:slug>/apply/", permits.apply, name="permit-apply"),
+    path("parking-permits/<int:pk>/", permits.permit_page, name="permit"),
+    path("parking-permits/<int:pk>/pay/", permits.permit_pay, name="permit-pay"),
+    path("parking-permits/<int:pk>/permit/", permits.permit_print, name="permit-print"),
+    path("staff/<slug:slug>/payments/permits/", permits.staff_queue, name="staff-permits"),
+    path(
+        "staff/<slug:slug>/payments/permits/<int:pk>/",
+        permits.staff_decide,
+        name="staff-permit",
+    ),
+    path(
+        "staff/<slug:slug>/payments/permits/<int:pk>/evidence/",
+        permits.staff_evidence,
+        name="staff-permit-evidence",
     ),
     path("parking-fine/<slug:slug>/pay/", pcn.find, name="pcn-find"),
     path("parking-fine/charges/<int:pk>/", pcn.charge_page, name="pcn-charge"),
