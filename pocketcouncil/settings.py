@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pocketcouncil.ask",  # issue 17: the "Ask us" page
     # Community directory (Open Referral UK 3.0), docs/directory.md.
     "pocketcouncil.directory",
+    "pocketcouncil.payments",
 ]
 
 MIDDLEWARE = [
@@ -351,3 +352,7 @@ ENGAGE_OPINION_DEBOUNCE_SECONDS = config.env_int(env, "ENGAGE_OPINION_DEBOUNCE_S
 # How many reports one address, and one account, may send in an hour before being asked to wait.
 CASES_REPORTS_PER_HOUR_PER_ADDRESS = config.env_int(env, "CASES_REPORTS_PER_HOUR_PER_ADDRESS", 30)
 CASES_REPORTS_PER_HOUR_PER_ACCOUNT = config.env_int(env, "CASES_REPORTS_PER_HOUR_PER_ACCOUNT", 10)
+
+# --- Payments (issue 20, docs/payments.md) ----------------------------------------------------
+# Encrypts councils' GOV.UK Pay keys at rest (a Fernet key); derived from SECRET_KEY when unset.
+PAYMENTS_ENCRYPTION_KEY = env.get("PAYMENTS_ENCRYPTION_KEY", "")

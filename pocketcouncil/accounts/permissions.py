@@ -57,6 +57,11 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             # Council onboarding (issue 16): settings, services offered, go-live checklist.
             "councils.manage_settings",
             "directory.review",
+            # payments (issue 20)
+            "payments.manage",
+            "payments.view",
+            "payments.refund",
+            "payments.approve",
         }
     ),
     StaffRoleKind.SERVICE_MANAGER: frozenset(
@@ -75,6 +80,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "transparency.edit_budgets",
             "insight.view",
             "directory.review",
+            # payments (issue 20)
+            "payments.view",
+            "payments.refund",
+            "payments.approve",
         }
     ),
     StaffRoleKind.CASE_OFFICER: frozenset(
@@ -87,6 +96,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "cases.merge",
             "accounts.act_for_resident",
             "accounts.verify_identity",
+            # payments (issue 20): see bookings, approve permits; refunds need a manager
+            "payments.view",
+            "payments.approve",
         }
     ),
     StaffRoleKind.MODERATOR: frozenset(_ALL_STAFF | {"engage.moderate"}),
@@ -278,6 +290,10 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     ("services.edit", "services:staff-content", gettext_lazy("Service content")),
     ("services.edit", "ask:staff-unanswered", gettext_lazy("Ask us: questions without an answer")),
     ("directory.review", "directory:staff-review", gettext_lazy("Community directory: review")),
+    # payments (issue 20)
+    ("payments.view", "payments:staff-payments", gettext_lazy("Payments and bookings")),
+    ("payments.approve", "payments:staff-permits", gettext_lazy("Parking permit approvals")),
+    ("payments.manage", "payments:staff-account", gettext_lazy("GOV.UK Pay account")),
 )
 
 
