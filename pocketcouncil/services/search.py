@@ -29,6 +29,7 @@ from django.db import connection
 from rapidfuzz import fuzz, process
 
 from pocketcouncil.councils.models import Council, CouncilTier, ServiceTier
+from pocketcouncil.services import vocabulary
 from pocketcouncil.services.models import (
     CouncilService,
     Service,
@@ -90,6 +91,11 @@ PHRASES = [
 ]
 # Weight of a match on a known word that begins the query's word.
 PREFIX_WEIGHT = 0.75
+# Typo correction costs about 0.1 ms a word: in a long description, only the first this many
+# unknown words are corrected (the rest are mostly names of places and people), so 2,000
+# characters of anything stay well under 30 ms. The per-index cache of corrections is bounded.
+FUZZY_WORDS_PER_QUERY = 40
+FUZZY_CACHE_SIZE = 20_000
 FIELD_WEIGHTS = {
     "name": 3.0,
     "synonyms": 2.0,
@@ -98,6 +104,10 @@ FIELD_WEIGHTS = {
     "label": 1.0,
     "description": 0.3,
     "form": 0.5,  # the form's questions and choices ("Table or wardrobe" for bulky waste)
+    # Report vocabulary (services/search_data/report_categories.toml): the category names of
+    # real reporting systems, and the words residents use in real reports.
+    "categories": 1.5,
+    "report_words": 1.0,
 }
 CURATED_BOOST = 1.5
 K1, B = 1.2, 0.75
@@ -109,6 +119,10 @@ WEAK_COVERAGE_CURATED = 0.15
 # ... and any result is weak if no query word matched it better than this (a typo correction
 # of 80 % similarity weighs 0.64): "purple elephant" must not become "pupil records".
 WEAK_STRONGEST = 0.7
+# Coverage is the share of the query's words a service matches, out of at most this many: a
+# resident's description of several sentences ("street light out by the alleyway next to the
+# coach house") names the problem in a few words and the place in the rest.
+COVERAGE_WORDS = 6
 # An FAQ of the best result is shown as the answer when its question shares at least this share
 # of the query's words, and the shared words are at least this share of the question's words.
 ANSWER_COVERAGE = 0.75
@@ -150,6 +164,7 @@ class Doc:
     tier: str
     curated: bool
     council_id: int | None = None  # set on a council's reworded copy
+    described: bool = False  # has report vocabulary (judged like hand-written content)
     terms: dict[str, float] = field(default_factory=dict)
     length: float = 0.0
 
@@ -194,9 +209,12 @@ class Method:
     fuzzy: bool = True
     coverage: bool = True
     curated_boost: float = CURATED_BOOST
+    report_vocabulary: bool = True
 
 
 FINAL = Method("final")
+# The method before the report vocabulary was added (measured in docs/benchmarks.md).
+FINAL_WITHOUT_VOCABULARY = Method("final without report vocabulary", report_vocabulary=False)
 BM25_PLAIN = Method(
     "bm25",
     stem=False,
@@ -205,6 +223,7 @@ BM25_PLAIN = Method(
     fuzzy=False,
     coverage=False,
     curated_boost=1.0,
+    report_vocabulary=False,
 )
 
 
@@ -279,6 +298,13 @@ class Index:
             "label": s["lgsl_label"] if s["lgsl_label"] != s["name"] else "",
             "description": s["lgsl_description"],
         }
+        known = None
+        if self.method.report_vocabulary:
+            known = vocabulary.vocabulary_by_lgsl().get(s["lgsl"])
+        if known:
+            fields["categories"] = known.categories_text
+            fields["report_words"] = known.words_text
+            doc.described = True
         for name, text in fields.items():
             weight = FIELD_WEIGHTS[name] if self.method.weighted_fields else 1.0
             found = _field_tokens(text, self.method.stem)
@@ -293,8 +319,13 @@ class Index:
         """(index term, weight, which query word it came from)."""
         raw = words(text)
         result = []
+        corrections_left = FUZZY_WORDS_PER_QUERY
         for position, word in enumerate(raw):
             term = _stemmer.stemWord(word) if self.method.stem else word
+            if term not in self.idf and term not in self._expand_cache:
+                if corrections_left <= 0:
+                    continue
+                corrections_left -= 1
             for t, w in self._variants(term):
                 result.append((t, w, position))
             if self.method.expand:
@@ -324,6 +355,8 @@ class Index:
                         if term[:end] in self.idf:
                             cached.append((term[:end], PREFIX_WEIGHT))
                             break
+            if len(self._expand_cache) >= FUZZY_CACHE_SIZE:
+                self._expand_cache.clear()
             self._expand_cache[term] = cached
         return cached
 
@@ -344,7 +377,7 @@ class Index:
         terms = self.query_terms(text)
         if not terms:
             return []
-        total = len(words(text))
+        total = min(len(words(text)), COVERAGE_WORDS)
         allowed = self._allowed(councils_by_tier)
         scores: dict[int, float] = defaultdict(float)
         # For each document, the best weight with which each query word matched it.
@@ -362,7 +395,7 @@ class Index:
         best: dict[int, Hit] = {}
         for i, score in scores.items():
             doc = self.docs[i]
-            coverage = sum(covered[i].values()) / total
+            coverage = min(sum(covered[i].values()) / total, 1.0)
             if self.method.coverage:
                 score *= 0.25 + coverage
             if doc.curated:
@@ -376,7 +409,7 @@ class Index:
                 score,
                 coverage,
                 doc.council_id,
-                doc.curated,
+                doc.curated or doc.described,
                 max(covered[i].values()),
             )
             current = best.get(doc.service_id)
