@@ -46,6 +46,15 @@ STOPWORDS = frozenset(
     council councils local theres ive id youre thats isnt wasnt arent doesnt didnt wont
     really very go goes going""".split()  # noqa: SIM905 - a word list reads better as text
 )
+# Words of place and time in residents' reports ("opposite number 4", "for weeks now"): they
+# never say which service is needed, and matched services that happen to use them.
+REPORT_FILLER = frozenset(
+    """outside opposite near nearby next past towards toward located location front corner
+    side end top bottom beside behind between along again still now today yesterday week weeks
+    month months year years ago since number numbers please thanks thank hello hi dear regards
+    sir madam also just""".split()  # noqa: SIM905
+)
+
 # Words residents use -> words the catalogue uses (added to the query at a lower weight).
 EXPANSIONS = {
     "rubbish": ["waste", "bin"],
@@ -106,10 +115,11 @@ FIELD_WEIGHTS = {
     "form": 0.5,  # the form's questions and choices ("Table or wardrobe" for bulky waste)
     # Report vocabulary (services/search_data/report_categories.toml): the category names of
     # real reporting systems, and the words residents use in real reports.
-    "categories": 1.5,
-    "report_words": 1.0,
+    "categories": 1.0,
+    "report_words": 2.0,
 }
 CURATED_BOOST = 1.5
+REPORTED_BOOST = 2.0
 K1, B = 1.2, 0.75
 # When the best result is a weak match, the page says so instead of listing it: a service with
 # hand-written content is weak if its words cover less than WEAK_COVERAGE_CURATED of the query,
@@ -143,6 +153,11 @@ def words(text: str) -> list[str]:
     return [w for w in _split.split(normalise(text)) if w and w not in STOPWORDS]
 
 
+def query_words(text: str) -> list[str]:
+    """The words of a query that can say what is needed (no filler of place and time)."""
+    return [w for w in words(text) if w not in REPORT_FILLER]
+
+
 def tokens(text: str, *, stem: bool = True) -> list[str]:
     found = words(text)
     return _stemmer.stemWords(found) if stem else found
@@ -165,6 +180,7 @@ class Doc:
     curated: bool
     council_id: int | None = None  # set on a council's reworded copy
     described: bool = False  # has report vocabulary (judged like hand-written content)
+    reported: bool = False  # about a place: what residents report on a map
     terms: dict[str, float] = field(default_factory=dict)
     length: float = 0.0
 
@@ -210,11 +226,16 @@ class Method:
     coverage: bool = True
     curated_boost: float = CURATED_BOOST
     report_vocabulary: bool = True
+    # Services about a place (a location-based service, or one with report vocabulary) rank
+    # higher: most of what residents describe at length is a problem somewhere.
+    reported_boost: float = REPORTED_BOOST
 
 
 FINAL = Method("final")
 # The method before the report vocabulary was added (measured in docs/benchmarks.md).
-FINAL_WITHOUT_VOCABULARY = Method("final without report vocabulary", report_vocabulary=False)
+FINAL_WITHOUT_VOCABULARY = Method(
+    "final without report language", report_vocabulary=False, reported_boost=1.0
+)
 BM25_PLAIN = Method(
     "bm25",
     stem=False,
@@ -224,6 +245,7 @@ BM25_PLAIN = Method(
     coverage=False,
     curated_boost=1.0,
     report_vocabulary=False,
+    reported_boost=1.0,
 )
 
 
@@ -305,6 +327,7 @@ class Index:
             fields["categories"] = known.categories_text
             fields["report_words"] = known.words_text
             doc.described = True
+        doc.reported = bool(s.get("location_based")) or doc.described
         for name, text in fields.items():
             weight = FIELD_WEIGHTS[name] if self.method.weighted_fields else 1.0
             found = _field_tokens(text, self.method.stem)
@@ -317,7 +340,8 @@ class Index:
 
     def query_terms(self, text: str) -> list[tuple[str, float, int]]:
         """(index term, weight, which query word it came from)."""
-        raw = words(text)
+        report_language = self.method.report_vocabulary
+        raw = query_words(text) if report_language else words(text)
         result = []
         corrections_left = FUZZY_WORDS_PER_QUERY
         for position, word in enumerate(raw):
@@ -377,7 +401,8 @@ class Index:
         terms = self.query_terms(text)
         if not terms:
             return []
-        total = min(len(words(text)), COVERAGE_WORDS)
+        counted = query_words(text) if self.method.report_vocabulary else words(text)
+        total = min(len(counted), COVERAGE_WORDS)
         allowed = self._allowed(councils_by_tier)
         scores: dict[int, float] = defaultdict(float)
         # For each document, the best weight with which each query word matched it.
@@ -400,6 +425,8 @@ class Index:
                 score *= 0.25 + coverage
             if doc.curated:
                 score *= self.method.curated_boost
+            if doc.reported:
+                score *= self.method.reported_boost
             hit = Hit(
                 doc.service_id,
                 doc.lgsl,
@@ -546,6 +573,7 @@ def catalogue_rows() -> tuple[list[dict], list[dict], list[dict], list[dict]]:
             "lgsl_description",
             "tier",
             "curated",
+            "location_based",
         )
     )
     form_text = defaultdict(list)
