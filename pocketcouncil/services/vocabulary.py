@@ -27,6 +27,7 @@ class ReportVocabulary:
     lgsl: int
     categories: tuple[str, ...]
     words: tuple[str, ...]
+    ask: str = ""  # how a clarifying question names it: "on the road", "a street light"
 
     @property
     def categories_text(self) -> str:
@@ -53,7 +54,7 @@ def parse(text: str) -> dict[int, ReportVocabulary]:
             raise VocabularyFileError(f"Each service needs a positive lgsl number, not {lgsl!r}")
         if lgsl in found:
             raise VocabularyFileError(f"LGSL {lgsl} is listed twice")
-        extra = set(entry) - {"lgsl", "categories", "words"}
+        extra = set(entry) - {"lgsl", "categories", "words", "ask"}
         if extra:
             raise VocabularyFileError(f"LGSL {lgsl}: unknown keys {', '.join(sorted(extra))}")
         lists = {}
@@ -62,7 +63,10 @@ def parse(text: str) -> dict[int, ReportVocabulary]:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise VocabularyFileError(f"LGSL {lgsl}: {key} must be a list of text")
             lists[key] = tuple(v.strip() for v in value if v.strip())
-        found[lgsl] = ReportVocabulary(lgsl, lists["categories"], lists["words"])
+        ask = entry.get("ask", "")
+        if not isinstance(ask, str):
+            raise VocabularyFileError(f"LGSL {lgsl}: ask must be text")
+        found[lgsl] = ReportVocabulary(lgsl, lists["categories"], lists["words"], ask.strip())
     return found
 
 
