@@ -207,6 +207,10 @@ def service_list_for_topic(*, topic: str, council: Council | None = None) -> lis
 
 # -- front-door search ---------------------------------------------------------------------------
 
+# The longest text the front door takes (the page and the API refuse more, naming the limit):
+# room for the description a resident would give on the phone, several sentences long.
+QUERY_MAX_LENGTH = 2000
+
 # A full UK postcode inside what the resident typed ("bins not emptied OX4 3BD").
 _POSTCODE_IN_TEXT = re.compile(
     r"\b([A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s*\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE
@@ -270,7 +274,7 @@ def front_door_search(
     a council, results for its residents: its services and, in a two-tier area, the other
     tier's. Without either: national wording, and the resident is asked where they live.
     """
-    text = " ".join(text.split())[:200]
+    text = " ".join(text.split())[:QUERY_MAX_LENGTH]
     wanted_text = privacy.strip(text)
     wanted_text = welsh.search_text(wanted_text)  # Welsh -> English search words
     index = search.index_get()
