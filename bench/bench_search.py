@@ -6,6 +6,10 @@ tests/data/front_door_phrasings.csv (resident phrasings -> LGSL codes), which th
 tuned on, and on tests/data/front_door_phrasings_holdout.csv, written afterwards and never
 tuned on (how well it generalises).
 
+Issue 17 adds real FixMyStreet report titles (read from the shared data folder, split into a
+tune and a held-out part by a hash of the title; docs/benchmarks.md) and the latency of text of
+up to 2,000 characters.
+
 - "index" rows time the ranking alone (the in-process index, warm).
 - "end to end" rows time ``queries.front_door_search`` as a page or the API calls it: the
   catalogue version stamp query, ranking, two-tier routing, no-good-match cut-off and FAQ
