@@ -14,8 +14,9 @@ service_patterns = [
     path("councils/<slug:slug>/services/<int:lgsl>/", views.service_detail, name="service-detail"),
 ]
 
-urlpatterns = [
-    path("", include((service_patterns, "services"))),
+urlpatterns = [path("", include((service_patterns, "services")))]
+
+untranslated_urlpatterns = [
     # THE platform API (every app's router is added in pocketcouncil/core/api.py). Mounted here
     # because the root URLconf includes app URLconfs automatically and core is not one of them.
     path("api/v1/", api.urls),
