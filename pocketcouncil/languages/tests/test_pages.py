@@ -160,3 +160,7 @@ class TestToggleIsSafe:
         html = html_of(client.get("/services/search", {"q": "bins"}))
         site = settings.POCKETCOUNCIL_SITE_URL
         assert f'hreflang="cy" href="{site}/cy/services/search">' in html
+
+
+def test_the_cookies_page_lists_the_language_cookie(client):
+    assert "django_language" in html_of(client.get("/cookies/"))
