@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     # Community directory (Open Referral UK 3.0), docs/directory.md.
     "pocketcouncil.directory",
     "pocketcouncil.payments",
+    "pocketcouncil.languages",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "pocketcouncil.accounts.middleware.AssistedDigitalMiddleware",
+    "pocketcouncil.languages.middleware.LanguageChoiceMiddleware",
     "pocketcouncil.accounts.middleware.AdminRequiresMfaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -103,6 +105,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "pocketcouncil.core.context_processors.site",
                 "pocketcouncil.notify.context_processors.inbox",
+                "pocketcouncil.languages.context_processors.languages",
             ],
         },
     },
@@ -135,6 +138,10 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "en-gb"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en-gb",)
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# The language toggle remembers the choice for a year (docs/welsh.md); Welsh pages are under /cy/.
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = config.env_bool(env, "SESSION_COOKIE_SECURE", PRODUCTION)
 USE_TZ = True
 
 # Static files: GOV.UK Frontend and our own assets are built by `make static` into build/static,

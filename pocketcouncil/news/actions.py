@@ -66,11 +66,13 @@ def _notify_topic(announcement: Announcement) -> str:
 
 def _send(announcement: Announcement) -> int:
     """Tell followers: of the wards it is for, or of its topic when it is for everyone."""
-    context = {
-        "title": announcement.title,
-        "note": announcement.body[:500],
-        "url": reverse("news:detail", args=[announcement.pk]),
-    }
+    context = notify_actions.in_every_language(
+        lambda: {
+            "title": announcement.title,
+            "note": announcement.body[:500],
+            "url": reverse("news:detail", args=[announcement.pk]),
+        }
+    )
     wards = [a for a in announcement.areas.all() if a.kind == "ward"]
     sent = 0
     if announcement.areas.exists():
@@ -111,9 +113,14 @@ def announcement_publish(
     starts_at: datetime | None = None,
     ends_at: datetime | None = None,
     urgent: bool = False,
+    title_cy: str = "",
+    body_cy: str = "",
 ) -> Announcement:
     """Publish news or a disruption. Followers hear about it when it starts (now, or from the
-    next run of ``news_send_due`` once ``starts_at`` has come)."""
+    next run of ``news_send_due`` once ``starts_at`` has come).
+
+    ``title``/``body`` are the English; ``title_cy``/``body_cy`` the Welsh, which may follow
+    later (Welsh pages show the English with a notice meanwhile; docs/welsh.md)."""
     permissions.require(actor, "news.publish", council)
     if kind not in AnnouncementKind.values:
         raise NewsInputError(_("Choose news or a service disruption."))
@@ -134,8 +141,12 @@ def announcement_publish(
     announcement = Announcement.objects.create(
         council=council,
         kind=kind,
-        title=title[:120],
-        body=body,
+        # Each language's column by name: the staff member may be reading the console in Welsh,
+        # and a plain title= would then be stored as the Welsh.
+        title_en_gb=title[:120],
+        body_en_gb=body,
+        title_cy=(title_cy or "").strip()[:120] or None,
+        body_cy=(body_cy or "").strip() or None,
         topic=topic,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -343,12 +354,14 @@ def bin_reminders_send_due(*, now: datetime | None = None) -> int:
             event=Event.TOPIC_NEWS,
             recipients=users,
             channels=list(channels),
-            context={
-                "title": _("Bin day tomorrow: %(bins)s") % {"bins": bins},
-                "note": _("Put your bins out tonight or by 7am tomorrow, %(day)s.")
-                % {"day": date_format(tomorrow, "l j F")},
-                "url": reverse("home"),
-            },
+            context=notify_actions.in_every_language(
+                lambda bins=bins: {
+                    "title": _("Bin day tomorrow: %(bins)s") % {"bins": bins},
+                    "note": _("Put your bins out tonight or by 7am tomorrow, %(day)s.")
+                    % {"day": date_format(tomorrow, "l j F")},
+                    "url": reverse("home"),
+                }
+            ),
             idempotency_key=f"bins:{council.pk}:{tomorrow.isoformat()}",
             reason=_("You asked for bin day reminders"),
         )

@@ -36,8 +36,9 @@ service_patterns = [
     ),
 ]
 
-urlpatterns = [
-    path("", include((service_patterns, "services"))),
+urlpatterns = [path("", include((service_patterns, "services")))]
+
+untranslated_urlpatterns = [
     # THE platform API (every app's router is added in pocketcouncil/core/api.py). Mounted here
     # because the root URLconf includes app URLconfs automatically and core is not one of them.
     path("api/v1/", api.urls),
