@@ -37,6 +37,7 @@ from pocketcouncil.cases.workflow import CaseStatus, CaseTransitionNotAllowedErr
 from pocketcouncil.councils import queries as councils_queries
 from pocketcouncil.councils.models import Council, Team
 from pocketcouncil.notify import actions as notify
+from pocketcouncil.services import actions as services_actions
 from pocketcouncil.services import queries as services_queries
 
 MAX_PHOTOS = photo_rules.MAX_PHOTOS
@@ -563,6 +564,14 @@ def case_service_change(*, case: Case, service, actor, reason: str = "") -> Case
             "to_lgsl": service.lgsl,
             "team": case.team.name if case.team else "",
         },
+    )
+    # What the resident wrote and where it really belonged: a lesson for the front door.
+    services_actions.training_pair_record(
+        council=council,
+        service=service,
+        previous_service=before,
+        text=case.description,
+        actor=_user_of(actor),
     )
     return case
 

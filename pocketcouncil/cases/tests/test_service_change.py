@@ -8,6 +8,7 @@ from pocketcouncil.accounts.tests.helpers import sign_in_with_mfa
 from pocketcouncil.cases import actions, queries
 from pocketcouncil.cases.models import EventKind
 from pocketcouncil.cases.workflow import CaseStatus
+from pocketcouncil.services.models import TrainingPair
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,27 @@ class TestAction:
         assert event.note == "It is a missed bin"
         resident_kinds = {e.kind for e in queries.timeline(case=moved, view="resident")}
         assert EventKind.SERVICE_CHANGED not in resident_kinds
+
+    def test_the_correction_becomes_a_redacted_training_pair(self, report, staff, service, demo):
+        case = report(
+            lgsl=587, description="Bin not emptied at OX4 3BD, call me on 07700 900123 please"
+        )
+        actions.case_service_change(
+            case=case, service=service(524), actor=staff("case-officer", "oxford")
+        )
+        pair = TrainingPair.objects.get()
+        assert pair.council == demo["oxford"]
+        assert pair.service.lgsl == 524 and pair.previous_service.lgsl == 587
+        assert "OX4" not in pair.text and "07700" not in pair.text
+        assert pair.text.startswith("Bin not emptied at [postcode]")
+
+    def test_a_refused_change_leaves_no_training_pair(self, report, staff, service):
+        case = report(lgsl=587)
+        with pytest.raises(actions.CaseInputError):
+            actions.case_service_change(
+                case=case, service=service(557), actor=staff("case-officer", "oxford")
+            )
+        assert not TrainingPair.objects.exists()
 
     def test_a_service_the_council_does_not_offer_is_refused(self, report, staff, service):
         case = report(lgsl=587)
