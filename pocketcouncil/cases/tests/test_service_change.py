@@ -123,6 +123,9 @@ class TestPage:
         assert response.status_code == 302
         case.refresh_from_db()
         assert case.service.lgsl == 524
+        page = client.get(response["Location"]).content.decode()
+        assert "Moved to another service" in page
+        assert "From Report fly-tipping to Bin collections and missed bins" in page
 
     def test_no_choice_shows_an_error_summary(self, client, report, staff, service):
         case = report(lgsl=587)
