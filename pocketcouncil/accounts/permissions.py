@@ -289,6 +289,8 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     # issue 17: a council's own version of its services
     ("services.edit", "services:staff-content", gettext_lazy("Service content")),
     ("services.edit", "ask:staff-unanswered", gettext_lazy("Ask us: questions without an answer")),
+    # issue 17 (learning from staff corrections)
+    ("services.edit", "services:staff-learning", gettext_lazy("What the front door learned")),
     ("directory.review", "directory:staff-review", gettext_lazy("Community directory: review")),
     # payments (issue 20)
     ("payments.view", "payments:staff-payments", gettext_lazy("Payments and bookings")),

@@ -37,6 +37,7 @@ from pocketcouncil.cases.workflow import CaseStatus, CaseTransitionNotAllowedErr
 from pocketcouncil.councils import queries as councils_queries
 from pocketcouncil.councils.models import Council, Team
 from pocketcouncil.notify import actions as notify
+from pocketcouncil.services import actions as services_actions
 from pocketcouncil.services import queries as services_queries
 
 MAX_PHOTOS = photo_rules.MAX_PHOTOS
@@ -500,6 +501,80 @@ def case_reassign(*, case: Case, actor, council: Council, team: Team | None, rea
         key=f"reassigned-{council.pk}-{timezone.now():%s}",
         note=_("Your request has been passed to %(council)s: %(reason)s")
         % {"council": council.name, "reason": reason},
+    )
+    return case
+
+
+@transaction.atomic
+def case_service_change(*, case: Case, service, actor, reason: str = "") -> Case:
+    """Move a case to another service of the same council (the resident chose the wrong one).
+
+    The team and due date are chosen again the way ``case_create`` chooses them, from the time
+    the case was received. A service the council does not offer, or one another council
+    provides where the case is, is refused (send the case to that council instead); so is a
+    closed case. The timeline event is for staff only.
+    """
+    permissions.require(_user_of(actor), "cases.assign", case)
+    case = Case.objects.select_for_update().select_related("service", "council").get(pk=case.pk)
+    if not case.is_open:
+        raise CaseInputError(_("A closed case cannot be moved to another service"))
+    if service.pk == case.service_id:
+        raise CaseInputError(_("Choose a different service from the one it has"), field="service")
+    council = case.council
+    try:
+        offered = services_queries.service_for_council(council=council, lgsl=service.lgsl)
+    except (services_queries.ServiceNotFoundError, services_queries.ServiceNotOfferedError):
+        raise CaseInputError(
+            _("%(council)s does not offer %(service)s. Choose one of its services.")
+            % {"council": council.name, "service": service.name},
+            field="service",
+        ) from None
+    team = None
+    if service.location_based and case.has_location:
+        try:
+            responsible = councils_queries.council_responsible(
+                lon=case.longitude, lat=case.latitude, service_tier=service.tier, lgsl=service.lgsl
+            )
+        except councils_queries.NoCouncilHereError:
+            responsible = None
+        if responsible is not None and responsible.council.pk != council.pk:
+            raise CaseInputError(
+                _(
+                    "%(other)s provides %(service)s at this place. Send the case to "
+                    "%(other)s instead."
+                )
+                % {"other": responsible.council.name, "service": service.name},
+                field="service",
+            )
+        team = responsible.team if responsible is not None else None
+    before = case.service
+    case.service = service
+    case.team = team or offered.team
+    case.assigned_to = None
+    sla_days = service.sla_working_days
+    case.due_at = sla.due_at(case.received_at, sla_days) if sla_days else None
+    case.save()
+    _event(
+        case,
+        EventKind.SERVICE_CHANGED,
+        actor=actor,
+        is_public=False,
+        note=reason.strip(),
+        data={
+            "from_service": before.name,
+            "from_lgsl": before.lgsl,
+            "to_service": service.name,
+            "to_lgsl": service.lgsl,
+            "team": case.team.name if case.team else "",
+        },
+    )
+    # What the resident wrote and where it really belonged: a lesson for the front door.
+    services_actions.training_pair_record(
+        council=council,
+        service=service,
+        previous_service=before,
+        text=case.description,
+        actor=_user_of(actor),
     )
     return case
 

@@ -306,6 +306,31 @@ class ReassignForm(GovForm):
         self.fields["council"].choices = [(c.slug, c.name) for c in councils]
 
 
+class ServiceChangeForm(GovForm):
+    """Staff move a case to another service of the same council."""
+
+    service = forms.TypedChoiceField(
+        label=_("Move to"),
+        coerce=int,
+        error_messages={"required": _("Choose the service the case belongs to")},
+    )
+    reason = forms.CharField(
+        label=_("Why (staff only; optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("Choose a service"))] + [
+            (s.pk, s.name) for s in services
+        ]
+        self.fields["service"].error_messages["invalid_choice"] = _(
+            "Choose the service the case belongs to"
+        )
+
+
 class BulkForm(GovForm):
     cases = forms.CharField(widget=forms.MultipleHiddenInput, required=False)
     action = forms.ChoiceField(

@@ -262,6 +262,7 @@ class EventKind(models.TextChoices):
     EDITED = "edited", _("Report edited")
     REOPENED = "reopened", _("Reopened")
     SATISFACTION = "satisfaction", _("Feedback given")
+    SERVICE_CHANGED = "service_changed", _("Moved to another service")
 
 
 # Events a resident (and, for public cases, everyone) may see.

@@ -55,6 +55,11 @@ case_patterns = [
         staff.case_reassign,
         name="staff-reassign",
     ),
+    path(
+        "staff/<slug:slug>/cases/<str:reference>/service/",
+        staff.case_service,
+        name="staff-service",
+    ),
 ]
 
 urlpatterns = [path("", include((case_patterns, "cases")))]

@@ -10,12 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from pocketcouncil.councils.models import Council
+from pocketcouncil.services import learning
 from pocketcouncil.services.models import (
     CouncilService,
     FrontDoorSearch,
+    LearnedPhrase,
     Service,
     ServiceAttribute,
     ServiceFAQ,
+    TrainingPair,
 )
 from pocketcouncil.services.privacy import redact
 
@@ -235,3 +238,101 @@ def front_door_answer_record(*, search_id: int, helped: bool) -> FrontDoorSearch
     search.answer_helped = helped
     search.save(update_fields=["answer_helped"])
     return search
+
+
+# --- learning from staff corrections (issue 17; docs/services.md) ------------------------------
+
+TRAINING_TEXT_MAX = 2000
+
+
+@transaction.atomic
+def training_pair_record(
+    *, council: Council, service: Service, previous_service: Service | None, text: str, actor
+) -> TrainingPair | None:
+    """Keep what a resident wrote and the service staff corrected it to, for ``services_learn``.
+
+    Called by the cases action that changes a case's service, inside its transaction. The text
+    is redacted (no email addresses, postcodes or phone and account numbers) and nothing links
+    the pair to the case, the resident or the member of staff (``actor`` is only the caller).
+    Returns None when nothing is left to learn from.
+    """
+    text = redact(text or "", limit=TRAINING_TEXT_MAX)
+    if not text.strip():
+        return None
+    return TrainingPair.objects.create(
+        council=council, service=service, previous_service=previous_service, text=text
+    )
+
+
+@dataclass
+class LearnResult:
+    council: Council
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    pairs: int = 0
+
+
+@transaction.atomic
+def learned_phrases_learn(*, council: Council, actor=None, dry_run: bool = False) -> LearnResult:
+    """Learn this council's phrases again from its training pairs that are not discarded.
+
+    New phrases are added (active), evidence counts are brought up to date, and a phrase whose
+    evidence fell away (pairs discarded) is removed, unless a manager switched it off: that
+    stays, switched off, so it is never learned again. ``dry_run`` changes nothing.
+    """
+    pairs = list(
+        TrainingPair.objects.filter(council=council, discarded_at__isnull=True).values_list(
+            "service_id", "text"
+        )
+    )
+    found = learning.phrases_from_pairs(pairs)
+    result = LearnResult(council=council, pairs=len(pairs))
+    existing = {
+        (p.service_id, learning.phrase_key(p.phrase)): p
+        for p in LearnedPhrase.objects.select_for_update().filter(council=council)
+    }
+    for key, (phrase, evidence) in found.items():
+        current = existing.get(key)
+        if current is None:
+            result.added.append(phrase)
+            if not dry_run:
+                LearnedPhrase.objects.create(
+                    council=council, service_id=key[0], phrase=phrase, evidence=evidence
+                )
+        elif current.evidence != evidence:
+            result.updated.append(current.phrase)
+            if not dry_run:
+                current.evidence = evidence
+                current.save(update_fields=["evidence", "updated_at"])
+    for key, current in existing.items():
+        if key not in found and current.deactivated_at is None:
+            result.dropped.append(current.phrase)
+            if not dry_run:
+                current.delete()
+    return result
+
+
+@transaction.atomic
+def learned_phrase_deactivate(*, phrase: LearnedPhrase, actor) -> LearnedPhrase:
+    """Undo a learned phrase: the front door stops using it, and it is never learned again.
+    Who did it and when is kept on the phrase."""
+    phrase = LearnedPhrase.objects.select_for_update().get(pk=phrase.pk)
+    if phrase.active:
+        phrase.active = False
+        phrase.deactivated_at = timezone.now()
+        phrase.deactivated_by = actor if getattr(actor, "pk", None) else None
+        phrase.save(update_fields=["active", "deactivated_at", "deactivated_by", "updated_at"])
+    return phrase
+
+
+@transaction.atomic
+def training_pair_discard(*, pair: TrainingPair, actor) -> TrainingPair:
+    """Leave a training pair out of learning from now on (the next ``services_learn`` drops
+    what only it supported). Who did it and when is kept on the pair."""
+    pair = TrainingPair.objects.select_for_update().get(pk=pair.pk)
+    if pair.discarded_at is None:
+        pair.discarded_at = timezone.now()
+        pair.discarded_by = actor if getattr(actor, "pk", None) else None
+        pair.save(update_fields=["discarded_at", "discarded_by"])
+    return pair

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pocketcouncil.councils.models import Council, ServiceTier, Team
@@ -427,3 +428,73 @@ class FrontDoorSearch(models.Model):
 
     def __str__(self):
         return self.query
+
+
+# --- learning from staff corrections (docs/services.md) -----------------------------------------
+
+
+class TrainingPair(models.Model):
+    """What a resident wrote and the service staff moved their case to: one lesson for the
+    front door. Written by ``learning_actions.training_pair_record`` when staff change a case's
+    service. No personal data: no case, resident or staff member is linked, and the text is
+    redacted the way front-door searches are (``privacy.redact``)."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="training_pairs")
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="+", verbose_name=_("corrected service")
+    )
+    previous_service = models.ForeignKey(
+        Service,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("service the resident chose"),
+    )
+    text = models.TextField(_("what the resident wrote (redacted)"), max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    discarded_at = models.DateTimeField(_("discarded"), null=True, blank=True)
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("training pair")
+        verbose_name_plural = _("training pairs")
+        indexes = [models.Index(fields=["council", "created_at"], name="training_pair_council")]
+
+    def __str__(self):
+        return f"{self.council_id}: {self.text[:40]} -> {self.service_id}"
+
+
+class LearnedPhrase(models.Model):
+    """A word (or two) that, in this council's training pairs, repeatedly led staff to move a
+    case to ``service``: the front door ranks that service higher for this council's residents
+    when they use it (``learning``). Made by ``manage.py services_learn``; a service manager can
+    switch it off, and a phrase switched off is never learned again."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="learned_phrases")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    phrase = models.CharField(_("phrase"), max_length=100)
+    evidence = models.PositiveIntegerField(_("training pairs that taught it"))
+    active = models.BooleanField(_("used by the front door"), default=True)
+    learned_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    deactivated_at = models.DateTimeField(_("switched off"), null=True, blank=True)
+    deactivated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["council", "service", "phrase"]
+        verbose_name = _("learned phrase")
+        verbose_name_plural = _("learned phrases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "service", "phrase"], name="learned_phrase_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.phrase} -> {self.service_id} ({self.council_id})"

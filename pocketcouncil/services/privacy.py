@@ -16,10 +16,10 @@ _REDACTIONS = [
 ]
 
 
-def redact(text: str) -> str:
+def redact(text: str, limit: int = 200) -> str:
     for pattern, replacement in _REDACTIONS:
         text = pattern.sub(replacement, text)
-    return " ".join(text.split())[:200]
+    return " ".join(text.split())[:limit]
 
 
 def strip(text: str) -> str:

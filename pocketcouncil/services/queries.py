@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from pocketcouncil.councils import queries as councils
 from pocketcouncil.councils.models import Council, CouncilTier, ServiceTier, Team
-from pocketcouncil.services import privacy, search, welsh
+from pocketcouncil.services import learning, privacy, search, welsh
 from pocketcouncil.services.models import (
     CouncilService,
     Service,
@@ -300,6 +300,8 @@ def front_door_search(
         for hit in index.search(wanted_text, councils_by_tier=by_tier, limit=limit * 2)
         if not hit.weak
     ]
+    # What this council's staff corrections taught the front door (services/learning.py).
+    hits = learning.boost(index, hits, text=wanted_text, councils_by_tier=by_tier)
 
     # Fetch the councils results belong to in one query.
     wanted = {cid for cid in (by_tier or {}).values() if cid and cid not in by_id}

@@ -32,6 +32,7 @@ from pocketcouncil.councils.models import Council, CouncilTier, ServiceTier
 from pocketcouncil.services import vocabulary
 from pocketcouncil.services.models import (
     CouncilService,
+    LearnedPhrase,
     Service,
     ServiceAttribute,
     ServiceFAQ,
@@ -553,7 +554,8 @@ _cache: dict = {}
 def catalogue_stamp() -> tuple:
     """A version stamp of everything the index is built from, in one cheap query."""
     parts = []
-    for model in (Service, ServiceFAQ, ServiceAttribute, CouncilService, Council):
+    # LearnedPhrase last: services.learning reads its count from the end of the stamp.
+    for model in (Service, ServiceFAQ, ServiceAttribute, CouncilService, Council, LearnedPhrase):
         table = connection.ops.quote_name(model._meta.db_table)
         parts.append(f"(SELECT COUNT(*) FROM {table}), (SELECT MAX(updated_at) FROM {table})")  # noqa: S608,E501 - table names from models, not input
     with connection.cursor() as cursor:
@@ -601,6 +603,7 @@ def index_get(method: Method = FINAL) -> Index:
         if cached and cached[0] == stamp:
             return cached[1]
     index = Index(*catalogue_rows(), method=method)
+    index.stamp = stamp
     with _lock:
         _cache[key] = (stamp, index)
     return index

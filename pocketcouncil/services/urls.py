@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from pocketcouncil.core.api import api
-from pocketcouncil.services import staff_views, views
+from pocketcouncil.services import learning_views, staff_views, views
 
 service_patterns = [
     path("services/", views.index, name="index"),
@@ -33,6 +33,18 @@ service_patterns = [
         "staff/<slug:slug>/services/<int:lgsl>/settings",
         staff_views.content_settings,
         name="staff-content-settings",
+    ),
+    # What the front door learned from staff corrections (services/learning.py).
+    path("staff/<slug:slug>/learning/", learning_views.learned, name="staff-learning"),
+    path(
+        "staff/<slug:slug>/learning/phrases/<int:pk>/off",
+        learning_views.phrase_off,
+        name="staff-learning-off",
+    ),
+    path(
+        "staff/<slug:slug>/learning/pairs/<int:pk>/discard",
+        learning_views.pair_discard,
+        name="staff-learning-discard",
     ),
 ]
 

@@ -29,6 +29,7 @@ from pocketcouncil.cases.forms import (
     NoteForm,
     PriorityForm,
     ReassignForm,
+    ServiceChangeForm,
     StatusForm,
 )
 from pocketcouncil.cases.models import Case, Priority, ResponseTemplate
@@ -37,6 +38,7 @@ from pocketcouncil.cases.workflow import CaseStatus
 from pocketcouncil.core.params import query_id, query_text
 from pocketcouncil.councils.models import Area, AreaKind, Council, Team
 from pocketcouncil.notify import queries as notify_queries
+from pocketcouncil.services import queries as services_queries
 from pocketcouncil.services.models import Service
 
 PAGE_SIZE = 50
@@ -370,6 +372,50 @@ def case_reassign(request, slug: str, reference: str):
         run,
         _("Sent to the other council. The resident has been told."),
         councils=councils,
+    )
+
+
+@staff_required
+def case_service(request, slug: str, reference: str):
+    """Move a case to another service of this council (a page of its own, so a mistake is
+    shown in a GOV.UK error summary with what was typed kept)."""
+    council = _council(request, slug)
+    case = _case(request, council, reference)
+    if not isinstance(case, Case):
+        return case
+    permissions.require(request.user, "cases.assign", case)
+    if not case.is_open:
+        messages.error(request, _("A closed case cannot be moved to another service"))
+        return redirect("cases:staff-case", slug=council.slug, reference=case.reference)
+    services = [
+        s
+        for s in services_queries.service_list_for_council(council=council)
+        if s.pk != case.service_id
+    ]
+    form = ServiceChangeForm(request.POST or None, services=services)
+    if request.method == "POST" and form.is_valid():
+        service = next(s for s in services if s.pk == form.cleaned_data["service"])
+        try:
+            actions.case_service_change(
+                case=case,
+                service=Service.objects.get(pk=service.pk),
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except actions.CaseInputError as error:
+            form.add_error("service" if error.field == "service" else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Moved to %(service)s. The team and due date follow the new service.")
+                % {"service": service.name},
+            )
+            return redirect("cases:staff-case", slug=council.slug, reference=case.reference)
+    return render(
+        request,
+        "cases/staff/case_service.html",
+        {"council": council, "case": case, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
