@@ -121,3 +121,14 @@ def test_the_audit_trail_is_append_only():
         CouncilAuditEntry.objects.all().update(note="x")
     with pytest.raises(TypeError):
         CouncilAuditEntry.objects.all().delete()
+
+
+def test_place_search_finds_welsh_and_english_names_on_any_page(council):
+    from pocketcouncil.councils import queries
+    from pocketcouncil.councils.tests.factories import AreaFactory
+
+    area = AreaFactory(council=council, name="Splott", name_cy="Sblot", kind="ward")
+    for language in ("en-gb", "cy"):
+        with translation.override(language):
+            assert area in queries.place_search("Sblot")
+            assert area in queries.place_search("Splott")
