@@ -157,6 +157,8 @@ def test_logo_is_re_encoded_as_a_bounded_png_and_served(admin_client, council, c
     image = Image.open(io.BytesIO(b"".join(served.streaming_content)))
     assert image.format == "PNG"
     assert image.size == (320, 160)  # 800x400 fitted into 600x160
+    header = client.get(reverse("council-detail", args=[council.slug])).content.decode()
+    assert f'<img src="{reverse("onboarding:council-logo", args=[council.slug])}"' in header
     entry = CouncilAuditEntry.objects.get(council=council, note="logo uploaded")
     assert entry.after["logo"] == council.logo.name
     response = admin_client.post(reverse("onboarding:logo-remove", args=[council.slug]))
