@@ -61,7 +61,12 @@ INSTALLED_APPS = [
     "pocketcouncil.news",
     "pocketcouncil.engage",
     "pocketcouncil.transparency",
+    # Council onboarding: settings, services, invitations, go-live (issue 16)
+    "pocketcouncil.onboarding",
     "pocketcouncil.ask",  # issue 17: the "Ask us" page
+    # Community directory (Open Referral UK 3.0), docs/directory.md.
+    "pocketcouncil.directory",
+    "pocketcouncil.payments",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +127,8 @@ if POCKETCOUNCIL_ENV == "test":
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
 LOCALE_PATHS = [BASE_DIR / "pocketcouncil" / "locale"]
+# Welsh that packages lack (all of django-allauth, gaps in Django's): after ours, so ours wins.
+LOCALE_PATHS += [BASE_DIR / "pocketcouncil" / "locale_vendor"]
 # Council-written content (names, answers, news ...) has a column per language, registered in each
 # app's translation.py (django-modeltranslation). Where the Welsh is empty the English shows.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en-gb"
@@ -345,3 +352,7 @@ ENGAGE_OPINION_DEBOUNCE_SECONDS = config.env_int(env, "ENGAGE_OPINION_DEBOUNCE_S
 # How many reports one address, and one account, may send in an hour before being asked to wait.
 CASES_REPORTS_PER_HOUR_PER_ADDRESS = config.env_int(env, "CASES_REPORTS_PER_HOUR_PER_ADDRESS", 30)
 CASES_REPORTS_PER_HOUR_PER_ACCOUNT = config.env_int(env, "CASES_REPORTS_PER_HOUR_PER_ACCOUNT", 10)
+
+# --- Payments (issue 20, docs/payments.md) ----------------------------------------------------
+# Encrypts councils' GOV.UK Pay keys at rest (a Fernet key); derived from SECRET_KEY when unset.
+PAYMENTS_ENCRYPTION_KEY = env.get("PAYMENTS_ENCRYPTION_KEY", "")

@@ -6,7 +6,11 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 $PY manage.py db_worker --queue-name '*' >> var/worker.log 2>&1 &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+# A fake GOV.UK Pay for the demo councils' payments (docs/payments.md); no money is taken.
+$PY -m pocketcouncil.payments.fake_pay --port 8010 >> var/fake_pay.log 2>&1 &
+fake_pay=$!
+trap 'kill $worker $fake_pay 2>/dev/null || true' EXIT INT TERM
 echo "Task worker started (pid $worker, log in var/worker.log)."
+echo "Fake GOV.UK Pay started at http://127.0.0.1:8010 (pid $fake_pay, log in var/fake_pay.log)."
 echo "Pocket Council is at http://127.0.0.1:8000 — demo accounts are listed in README.md."
 $PY manage.py runserver 127.0.0.1:8000

@@ -210,7 +210,7 @@ def _case_insert(*, service, routing: Routing, actor, photos, **fields) -> Case:
         ward_gss_code=getattr(routing.ward, "gss_code", ""),
         longitude=fields.pop("lon"),
         latitude=fields.pop("lat"),
-        is_public=service.location_based,
+        is_public=fields.pop("is_public", service.location_based),
         received_at=now,
         due_at=sla.due_at(now, sla_days) if sla_days else None,
         editable_until=now + _edit_window(),
@@ -723,3 +723,79 @@ def case_edit_by_resident(
         _photo_save(case, photo, actor=_user_of(actor))
         _event(case, EventKind.PHOTO_ADDED, actor=actor, is_public=True)
     return case
+
+
+# --- transactions (payments app, issue 20) -----------------------------------------------------
+
+
+def case_open_for_transaction(
+    *,
+    council: Council,
+    lgsl: int,
+    actor,
+    resident,
+    description: str,
+    attributes: dict | None = None,
+    submission_key: str | None = None,
+) -> Case:
+    """The case behind a paid transaction (a booking, a permit, a fine paid). The council is
+    known (the resident chose it, or it issued the fine), so there is no routing by location.
+    Called from inside the transaction's own action (its transaction)."""
+    if submission_key:
+        existing = Case.objects.filter(submission_key=submission_key).first()
+        if existing:
+            return existing
+    try:
+        offered = services_queries.service_for_council(council=council, lgsl=lgsl)
+    except (services_queries.ServiceNotFoundError, services_queries.ServiceNotOfferedError):
+        raise CaseInputError(
+            _("%(council)s does not offer this service online.") % {"council": council.name}
+        ) from None
+    # Private: a booking or permit is about one household, never on the public map.
+    return _case_insert(
+        service=offered.service,
+        is_public=False,
+        routing=Routing(council=council, team=offered.team, ward=None),
+        description=description.strip(),
+        actor=actor,
+        resident=resident,
+        lon=None,
+        lat=None,
+        location_text="",
+        attributes=attributes or {},
+        reporter_name="",
+        reporter_email="",
+        show_name_publicly=False,
+        photos=(),
+        submission_key=submission_key,
+        source=Source.WEB,
+        entered_by=None,
+    )
+
+
+@transaction.atomic
+def case_progress_record(
+    *, case: Case, actor, note: str, key: str, to: str | None = None, close_reason: str = ""
+) -> CaseEvent:
+    """Progress a transaction made (paid, booked, approved, cancelled, refunded): a public
+    timeline entry, optionally with a status change, and the resident told. The calling app's
+    action has already checked who may do it. ``key`` makes the notification once only."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if to and to != case.status:
+        workflow.check(case.status, to, close_reason=close_reason)
+        before = case.status
+        _apply_status(case, to, close_reason=close_reason)
+        event = _event(
+            case,
+            EventKind.STATUS_CHANGED,
+            actor=actor,
+            is_public=True,
+            from_status=before,
+            to_status=to,
+            note=note,
+            data={"close_reason": close_reason} if close_reason else {},
+        )
+    else:
+        event = _event(case, EventKind.PUBLIC_UPDATE, actor=actor, is_public=True, note=note)
+    _tell_followers(case, "update_added", key=key, note=note)
+    return event

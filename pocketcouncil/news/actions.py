@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pocketcouncil.accounts import permissions
@@ -234,7 +235,7 @@ def round_exception_save(
     if not planned:
         raise NewsInputError(
             _("%(round)s does not collect on %(day)s. Choose a day it collects.")
-            % {"round": round_.name, "day": scheduled_date.strftime("%-d %B %Y")}
+            % {"round": round_.name, "day": date_format(scheduled_date, "j F Y")}
         )
     if new_date is not None and new_date == scheduled_date:
         raise NewsInputError(_("Choose a different day, or leave it empty to cancel."))
@@ -269,7 +270,7 @@ def missed_round_record(
     if not any(not d.collection.cancelled for d in collects):
         raise NewsInputError(
             _("%(round)s was not due on %(day)s.")
-            % {"round": round_.name, "day": day.strftime("%-d %B %Y")}
+            % {"round": round_.name, "day": date_format(day, "j F Y")}
         )
     try:
         with transaction.atomic():
@@ -345,7 +346,7 @@ def bin_reminders_send_due(*, now: datetime | None = None) -> int:
             context={
                 "title": _("Bin day tomorrow: %(bins)s") % {"bins": bins},
                 "note": _("Put your bins out tonight or by 7am tomorrow, %(day)s.")
-                % {"day": tomorrow.strftime("%A %-d %B")},
+                % {"day": date_format(tomorrow, "l j F")},
                 "url": reverse("home"),
             },
             idempotency_key=f"bins:{council.pk}:{tomorrow.isoformat()}",

@@ -165,7 +165,16 @@ def _sync_children(*, model, key, fields, wanted, service_ids, now, report, labe
     report.deleted[label] += len(stale)
 
 
-OVERRIDE_FIELDS = ["hidden", "name", "summary", "eligibility", "how_to", "team"]
+OVERRIDE_FIELDS = [
+    "hidden",
+    "name",
+    "summary",
+    "eligibility",
+    "how_to",
+    "team",
+    "website_url",
+    "reports_on_council_site",
+]
 
 
 @transaction.atomic
@@ -185,6 +194,8 @@ def service_override_set(*, council: Council, service: Service, actor, **changes
     for name, value in changes.items():
         if name in {"name", "summary", "eligibility", "how_to"} and not (value or "").strip():
             value = None
+        if name == "website_url":
+            value = (value or "").strip()
         setattr(setting, name, value)
     setting.updated_by = actor if getattr(actor, "pk", None) else None
     setting.full_clean()

@@ -265,6 +265,21 @@ class CouncilService(models.Model):
         on_delete=models.SET_NULL,
         related_name="service_settings",
     )
+    # Set by the council's admin on the "Your services" page (issue 16).
+    website_url = models.URLField(
+        _("page on the council's website"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where the council's own website describes this service."),
+    )
+    reports_on_council_site = models.BooleanField(
+        _("reported on the council's own website"),
+        default=False,
+        help_text=_(
+            "Residents are sent to the council's page to report or request it, instead of the "
+            "form here."
+        ),
+    )
     # The council's own content beyond the wording above (edited on the staff pages, with a
     # version kept of each change: CouncilServiceVersion).
     faqs = models.JSONField(
@@ -317,6 +332,10 @@ class CouncilService(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["council", "service"], name="council_service_unique"),
             models.CheckConstraint(condition=~Q(name=""), name="council_service_name_not_blank"),
+            models.CheckConstraint(
+                condition=Q(reports_on_council_site=False) | ~Q(website_url=""),
+                name="council_service_elsewhere_has_url",
+            ),
         ]
 
     def __str__(self):
@@ -326,6 +345,14 @@ class CouncilService(models.Model):
         super().clean()
         if self.team_id and self.council_id and self.team.council_id != self.council_id:
             raise ValidationError({"team": _("Choose a team of this council.")})
+        if self.reports_on_council_site and not self.website_url:
+            raise ValidationError(
+                {
+                    "website_url": _(
+                        "Enter the page on your website where residents report or request this."
+                    )
+                }
+            )
 
 
 class CouncilServiceVersion(models.Model):
