@@ -19,7 +19,10 @@ def unanswered_question_record(
     *, council: Council, question: str, offered_lgsl: int | None
 ) -> UnansweredQuestion:
     """Keep a question the page could not answer well, without personal data."""
-    text = _REFERENCE.sub("[reference]", redact(" ".join(question.split())))
+    # References first: the number redaction would otherwise take their digits and leave "OXF-".
+    # Redacted as a whole and kept up to the field's size, not the front door's 200 characters.
+    size = UnansweredQuestion._meta.get_field("question").max_length
+    text = redact(_REFERENCE.sub("[reference]", question), limit=size)
     return UnansweredQuestion.objects.create(
-        council=council, question=text[:2000], offered_lgsl=offered_lgsl
+        council=council, question=text, offered_lgsl=offered_lgsl
     )

@@ -4,7 +4,10 @@ In order: a case reference ("where is my report OXF-26-000123?") is answered fro
 bin-day question from the collection rounds at the resident's postcode; an opening-times or
 contact question from the council's details; anything else from the service catalogue (an FAQ
 answer and the best service). Every answer ends in at least one action (the right form or the
-right contact, carrying what was typed), never a dead end.
+right contact, carrying what was typed), never a dead end. When the words are about a need the
+community directory meets (loneliness, food, debt, carers, mental health, domestic abuse), the
+community services that meet it are shown beside the council's answer, each linking to its
+listing, with the directory's "find help" search (need and postcode carried over) as an action.
 
 Reads only, through the other apps' query front doors; ``views`` records unanswered questions.
 """
@@ -20,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from pocketcouncil.councils import queries as councils
 from pocketcouncil.councils.models import Council
+from pocketcouncil.directory import queries as directory
 from pocketcouncil.services import queries as services
 
 REFERENCE = re.compile(r"\b([A-Z]{2,4}-\d{2}-\d{4,8})\b", re.IGNORECASE)
@@ -51,7 +55,7 @@ class Answer:
     """What the page shows: a kind (for the template), its facts, and the actions to end on."""
 
     kind: str  # case, case_needs_email, case_not_found, bins, bins_needs_postcode, contact,
-    #            service, nothing
+    #            service, community, nothing
     question: str
     case: object | None = None
     case_next_step: str = ""
@@ -64,6 +68,12 @@ class Answer:
     ask_postcode: bool = False
     ask_email: bool = False
     answered: bool = True  # False: recorded as a question with no good answer
+    # The community directory: the need the words are about, the services meeting it (none when
+    # the directory has none), and where "find help" goes, the need and postcode carried over.
+    need: object | None = None
+    community: list = field(default_factory=list)
+    community_url: str = ""
+    safe_exit_url: str = ""
 
 
 def _report_url(lgsl: int, council: Council, text: str) -> str | None:
@@ -214,10 +224,63 @@ def _bins_answer(*, council, text, postcode) -> Answer | None:
     return Answer(kind="bins", question=text, collections=collections[:6], actions=actions)
 
 
+def _point(text: str, postcode: str):
+    """The postcode given, or else one typed in the question, as a point (or None)."""
+    postcode = postcode or services.postcode_in_text(text)[1]
+    if not postcode:
+        return None
+    try:
+        return councils.postcode_get(postcode)
+    except (councils.PostcodeInvalidError, councils.PostcodeNotFoundError):
+        return None
+
+
+def _with_community(answer: Answer, *, council: Council, text: str, postcode: str) -> Answer:
+    """Add the community services meeting the need the words are about, if any. A council
+    answer keeps its place and its actions; a question the catalogue could not answer becomes a
+    community answer when the directory has help for it (and is then not recorded as
+    unanswered). With nothing in the directory the council's answer stands alone, except that a
+    domestic abuse question always gets the way out of the page and the 999 warning."""
+    need = directory.need_for_text(text)
+    if need is None:
+        return answer
+    point = _point(text, postcode)
+    answer.need = need
+    answer.safe_exit_url = directory.safe_exit_url() if need.safe_exit else ""
+    answer.community = directory.services_for_need(
+        need=need,
+        council=council,
+        latitude=point.latitude if point else None,
+        longitude=point.longitude if point else None,
+    )
+    if not answer.community:
+        return answer
+    params = {"need": need.slug}
+    if point is not None:
+        params["postcode"] = point.postcode
+    answer.community_url = reverse("directory:find-help") + "?" + urlencode(params)
+    find_help = Action(_("Find more help near you"), answer.community_url)
+    if answer.kind == "nothing":
+        answer.kind = "community"
+        answer.answered = True
+        answer.others = []
+        answer.actions = [find_help, *answer.actions]
+    else:
+        answer.actions = [*answer.actions, find_help]
+    return answer
+
+
 def answer_question(
     *, council: Council, text: str, user=None, email: str = "", postcode: str = ""
 ) -> Answer:
     text = " ".join(text.split())
+    answer = _answer(council=council, text=text, user=user, email=email, postcode=postcode)
+    if answer.kind in {"service", "nothing"}:
+        answer = _with_community(answer, council=council, text=text, postcode=postcode)
+    return answer
+
+
+def _answer(*, council: Council, text: str, user, email: str, postcode: str) -> Answer:
     reference = REFERENCE.search(text)
     if reference:
         return _case_answer(

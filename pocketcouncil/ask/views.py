@@ -70,7 +70,6 @@ def ask(request, slug: str):
         "form": form,
         "reply": reply,
         "show_email": bool(reply and reply.ask_email),
-        "show_postcode": bool(reply and reply.ask_postcode) or bool(form["postcode"].value()),
     }
     template = "ask/_turn.html" if partial else "ask/ask.html"
     return render(request, template, context, status=status)

@@ -347,6 +347,21 @@ def term_ids_of(service: Service) -> set[str]:
     )
 
 
+def need_for_text(text: str):
+    """The need (``needs.Need``) a resident's words are about, or None: for other apps, which
+    come in through this front door rather than ``needs``."""
+    from pocketcouncil.directory import needs
+
+    return needs.need_for_text(text)
+
+
+def safe_exit_url() -> str:
+    """Where "Exit this page" goes, for pages outside the directory that show a safe-exit need."""
+    from pocketcouncil.directory import needs
+
+    return needs.SAFE_EXIT_URL
+
+
 def services_for_need(
     *,
     need,

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from pocketcouncil.services.models import (
     CouncilService,
+    CouncilServiceVersion,
     FrontDoorSearch,
     Service,
     ServiceAttribute,
@@ -57,6 +58,25 @@ class CouncilServiceAdmin(admin.ModelAdmin):
     search_fields = ["service__name", "service__lgsl", "name"]
     autocomplete_fields = ["service"]
     list_select_related = ["service", "council", "team"]
+
+
+@admin.register(CouncilServiceVersion)
+class CouncilServiceVersionAdmin(admin.ModelAdmin):
+    """Read-only: the history staff make on the Service content pages (the audit)."""
+
+    list_display = ["created_at", "council", "service", "number", "created_by", "note"]
+    list_filter = ["council"]
+    search_fields = ["service__name", "service__lgsl", "note"]
+    list_select_related = ["council", "service", "created_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class FoundFilter(admin.SimpleListFilter):

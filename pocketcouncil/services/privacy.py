@@ -16,7 +16,9 @@ _REDACTIONS = [
 ]
 
 
-def redact(text: str, limit: int = 200) -> str:
+def redact(text: str, *, limit: int = 200) -> str:
+    """The text with personal details replaced by placeholders, then cut to ``limit``
+    characters (the whole text is redacted first, so a cut never leaves half a postcode)."""
     for pattern, replacement in _REDACTIONS:
         text = pattern.sub(replacement, text)
     return " ".join(text.split())[:limit]

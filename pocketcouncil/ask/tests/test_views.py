@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pocketcouncil.accounts.models import User
@@ -173,3 +175,18 @@ def test_pick_a_council_from_a_postcode(client, demo):
         assert url("oxford") in response.content.decode()
     bad = client.get(reverse("ask:pick"), {"postcode": "nonsense"})
     assert bad.status_code == 400 and "govuk-error-summary" in bad.content.decode()
+
+
+def test_the_unanswered_list_does_not_grow_in_queries(client, demo, django_assert_max_num_queries):
+    sign_in_with_mfa(client, person("service-manager.oxford"))
+    staff_url = reverse("ask:staff-unanswered", args=["oxford"])
+    client.get(staff_url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(staff_url)
+    baseline = len(few.captured_queries)  # read now: the next request clears the log
+    assert baseline <= 10
+    for n in range(5):
+        ask(client, f"zxqv wibble {n}")
+    sign_in_with_mfa(client, person("service-manager.oxford"))
+    with django_assert_max_num_queries(baseline):
+        client.get(staff_url)

@@ -38,6 +38,7 @@ from pocketcouncil.cases.photos import ProcessedPhoto
 from pocketcouncil.core import ratelimit
 from pocketcouncil.councils import queries as councils_queries
 from pocketcouncil.councils.models import Council
+from pocketcouncil.services import queries as services_queries
 from pocketcouncil.services.models import Service
 
 SESSION_KEY = "cases_drafts"
@@ -101,9 +102,39 @@ def _step_url(name: str, lgsl: int, draft_id: str) -> str:
     return reverse(f"cases:report-{name}", args=[lgsl, draft_id])
 
 
+def _reported_on_council_site(council_slug: str, lgsl: int):
+    """The council's version of the service when that council takes these reports on its own
+    website ("report on our site"), else None (unknown council, not offered, or reported here)."""
+    if not re.fullmatch(r"[-a-z0-9_]{1,60}", council_slug):
+        return None
+    try:
+        council = councils_queries.council_get(council_slug)
+    except Council.DoesNotExist:
+        return None
+    try:
+        view = services_queries.service_for_council(council=council, lgsl=lgsl)
+    except (services_queries.ServiceNotFoundError, services_queries.ServiceNotOfferedError):
+        return None
+    return view if view.report_url else None
+
+
 def report_start(request, lgsl: int):
-    """What this service is for, any urgent notice, and "Start now"."""
+    """What this service is for, any urgent notice, and "Start now". When the council named
+    takes these reports on its own website, a page sending the resident there instead (with
+    what they typed, to copy), and no Pocket Council form."""
     service = _service(lgsl)
+    council_slug = (request.POST if request.method == "POST" else request.GET).get("council", "")
+    description = (
+        (request.POST if request.method == "POST" else request.GET)
+        .get("description", "")
+        .strip()[:2000]
+    )
+    if elsewhere := _reported_on_council_site(council_slug, lgsl):
+        return render(
+            request,
+            "cases/report_elsewhere.html",
+            {"service": service, "view": elsewhere, "description": description},
+        )
     if request.method == "POST" and service.online_reports_stopped:
         return _stopped(request, service)
     if request.method == "POST":
