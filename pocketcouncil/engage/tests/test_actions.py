@@ -18,13 +18,15 @@ from pocketcouncil.engage.models import (
 )
 from pocketcouncil.engage.tests.conftest import AFTER
 from pocketcouncil.notify.models import Notification
+from pocketcouncil.notify.templates import localise
 
 pytestmark = pytest.mark.django_db
 
 
 def notified(user, *, contains: str) -> bool:
     titles = Notification.objects.filter(recipient=user).values_list("context", flat=True)
-    return any(contains in context.get("title", "") for context in titles)
+    # A title that differs between languages is stored as {language: title}.
+    return any(contains in localise(context, "en-gb").get("title", "") for context in titles)
 
 
 class TestPolls:
@@ -448,7 +450,7 @@ def test_followers_of_consultations_hear_of_new_engagements_and_results(
     results = [
         n
         for n in Notification.objects.filter(recipient=follower)
-        if "Results: Library hours" in n.context.get("title", "")
+        if "Results: Library hours" in localise(n.context, "en-gb").get("title", "")
     ]
     # Took part and follows the topic: told once per channel, not twice.
     assert len(results) == len({n.channel for n in results})
