@@ -17,8 +17,8 @@ from pocketcouncil.notify.models import Notification
 
 pytestmark = pytest.mark.django_db
 
-# Abingdon, outside every demo area: the listed district's own polygon covers it.
-ABINGDON = {"lon": -1.2825, "lat": 51.6708}
+# In the North Sea, outside every demo area: the listed district's own polygon covers it.
+SOMEWHERE = {"lon": 3.02, "lat": 55.02}
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def listed(demo):
             council=council,
             kind=AreaKind.DISTRICT,
             name="Vale of Testing",
-            geometry=square(-1.30, 51.66, 0.04),
+            geometry=square(3.0, 55.0, 0.04),
         )
         return council
 
@@ -63,7 +63,7 @@ class TestEmailPath:
             actor=user,
             resident=user,
             location_text="Lay-by on the A415",
-            **ABINGDON,
+            **SOMEWHERE,
         )
         assert case.council == council
         sent = Notification.objects.get(to="reports@vale.example")
@@ -99,7 +99,7 @@ class TestEmailPath:
 
 
 def _map_point():
-    return {"latitude": ABINGDON["lat"], "longitude": ABINGDON["lon"]}
+    return {"latitude": SOMEWHERE["lat"], "longitude": SOMEWHERE["lon"]}
 
 
 class TestSignpostPath:
@@ -108,7 +108,7 @@ class TestSignpostPath:
         user = resident("tom.evans")
         with pytest.raises(actions.CouncilNotOnPlatformError) as caught:
             actions.case_create(
-                service=service(587), description="x", actor=user, resident=user, **ABINGDON
+                service=service(587), description="x", actor=user, resident=user, **SOMEWHERE
             )
         assert "https://www.vale.example/report" in caught.value.message
         assert not Case.objects.filter(council__slug="vale-of-testing").exists()
@@ -155,7 +155,7 @@ class TestWhoIsResponsible:
 
     def test_the_area_api_still_lists_the_council(self, client, listed):
         listed()
-        response = client.get("/api/v1/areas", {"lat": ABINGDON["lat"], "lon": ABINGDON["lon"]})
+        response = client.get("/api/v1/areas", {"lat": SOMEWHERE["lat"], "lon": SOMEWHERE["lon"]})
         assert response.status_code == 200
         councils = {a["council"] for a in response.json()["areas"]}
         assert "vale-of-testing" in councils
@@ -169,7 +169,7 @@ class TestTenancy:
             description="A sofa.",
             actor=None,
             reporter_email="passer.by@example.com",
-            **ABINGDON,
+            **SOMEWHERE,
         )
         sign_in_with_mfa(client, staff("case-officer", "oxford"))
         queue = client.get(reverse("cases:staff-queue", args=["oxford"])).content.decode()

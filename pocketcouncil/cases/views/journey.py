@@ -162,7 +162,7 @@ def report_where(request, lgsl: int, draft_id: str):
         except actions.CouncilNotOnPlatformError as error:
             return render(
                 request,
-                "cases/report_elsewhere.html",
+                "cases/report_not_on_platform.html",
                 {"service": service, "council": error.council},
             )
         except actions.CaseInputError as error:
