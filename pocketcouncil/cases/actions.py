@@ -57,6 +57,22 @@ class CaseInputError(ValueError):
         self.field = field
 
 
+class CouncilNotOnPlatformError(CaseInputError):
+    """The council responsible is listed but not on Pocket Council and has no address for
+    reports: the resident is sent to its own site (``council.report_link``)."""
+
+    def __init__(self, council: Council):
+        super().__init__(
+            _(
+                "%(council)s is responsible for this, but it is not on Pocket Council. Report "
+                "it on the council's website: %(link)s"
+            )
+            % {"council": council.name, "link": council.report_link},
+            field="location",
+        )
+        self.council = council
+
+
 def _edit_window() -> timedelta:
     return timedelta(minutes=getattr(settings, "CASES_EDIT_MINUTES", 30))
 
@@ -101,6 +117,12 @@ def route(*, service, lon: float | None, lat: float | None, council: Council | N
         if council is None:
             raise CaseInputError(_("Choose your council"), field="council")
         team, ward = None, None
+    if not council.on_platform:
+        # Listed but not on the platform: reports go to its published address, or the
+        # resident is sent to its site. Never dropped.
+        if not council.report_email:
+            raise CouncilNotOnPlatformError(council)
+        return Routing(council=council, team=None, ward=ward)
     try:
         offered = services_queries.service_for_council(council=council, lgsl=service.lgsl)
     except services_queries.ServiceNotOfferedError as error:
@@ -220,6 +242,8 @@ def _case_insert(*, service, routing: Routing, actor, photos, **fields) -> Case:
     _event(case, EventKind.CREATED, actor=actor, is_public=True, to_status=case.status)
     for photo in photos:
         _photo_save(case, photo, actor=actor)
+    if not case.council.on_platform:
+        _send_to_council_email(case)
     if case.resident_id:
         _follow(case, case.resident)
         notify.notification_enqueue(
@@ -244,6 +268,44 @@ def _case_insert(*, service, routing: Routing, actor, photos, **fields) -> Case:
             exclude_user_ids=[case.resident_id] if case.resident_id else [],
         )
     return case
+
+
+def _send_to_council_email(case: Case) -> None:
+    """A council not on Pocket Council gets the report by email at its published address,
+    through the notify outbox in this transaction (so it is sent if and only if the case is)."""
+    council = case.council
+    lines = [
+        _("A resident made this report on Pocket Council for %(council)s.")
+        % {"council": council.name},
+        "",
+        _("Reference: %(reference)s") % {"reference": case.reference},
+        _("Service: %(service)s") % {"service": case.service.name},
+    ]
+    if case.has_location:
+        lines.append(
+            _("Where: %(where)s (latitude %(lat).6f, longitude %(lon).6f)")
+            % {
+                "where": case.location_text or case.ward_name,
+                "lat": case.latitude,
+                "lon": case.longitude,
+            }
+        )
+    if case.ward_name:
+        lines.append(_("Ward: %(ward)s") % {"ward": case.ward_name})
+    lines += ["", case.description, ""]
+    contact = case.reporter_email or getattr(case.resident, "email", "")
+    if contact:
+        lines.append(_("Reply to the resident at: %(email)s") % {"email": contact})
+    lines.append(_("Report page: %(url)s") % {"url": case_url(case)})
+    notify.direct_message_send(
+        channel="email",
+        to=council.report_email,
+        subject=_("Report %(reference)s: %(service)s")
+        % {"reference": case.reference, "service": case.service.name},
+        body="\n".join(str(line) for line in lines),
+        reason=f"case {case.reference} for a council not on the platform",
+        council=council,
+    )
 
 
 def _photo_save(case: Case, photo: ProcessedPhoto, *, actor) -> CasePhoto:

@@ -176,7 +176,11 @@ def load_history(report: DemoReport) -> None:
             report.unchanged[label] += 1
             continue
         rng = random.Random(council.slug)  # noqa: S311 (demo data, not security)
-        wards = list(Area.objects.filter(council=council, kind=AreaKind.WARD).order_by("name"))
+        wards = list(
+            Area.objects.filter(
+                council=council, kind=AreaKind.WARD, retired_in__isnull=True
+            ).order_by("name")
+        )
         # Some wards are busier than others.
         weights = [rng.uniform(0.3, 2.0) for _ in wards]
         plans = []

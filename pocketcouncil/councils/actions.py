@@ -113,9 +113,17 @@ def council_add(
     tier: str,
     parent: Council | str | None = None,
     name_cy: str = "",
+    on_platform: bool = True,
+    website: str = "",
+    report_url: str = "",
+    report_email: str = "",
     actor,
 ) -> Council:
     """Add a council to the platform.
+
+    With ``on_platform=False`` the council is listed (residents are told it is responsible and
+    how to report to it) but takes no reports here: they are sent to ``report_email`` if given,
+    otherwise residents are sent to ``report_url`` (or ``website``) on its own site.
 
     ``slug`` is its short name in web addresses and its Open311 ``jurisdiction_id``; ``gss``
     its ONS code (E07000178); ``parent`` (a Council or its slug) the county above a district.
@@ -196,7 +204,18 @@ def council_add(
         tier=tier,
         upper_tier=upper_tier,
         case_reference_prefix=_reference_prefix(slug),
+        on_platform=on_platform,
+        website=(website or "").strip(),
+        report_url=(report_url or "").strip(),
+        report_email=(report_email or "").strip(),
     )
+    if not on_platform and not (council.website or council.report_url):
+        raise CouncilAddError(
+            _(
+                "A council that is not on Pocket Council needs its website or a page for "
+                "reports, so residents can be sent there."
+            )
+        )
     try:
         council.full_clean()
     except ValidationError as error:

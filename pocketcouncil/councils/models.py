@@ -125,6 +125,28 @@ class Council(models.Model):
         blank=True,
         help_text=_("The council's own privacy notice: what it does with residents' data."),
     )
+    # --- a council listed so residents are pointed to it, but not on the platform (issue 16) ---
+    on_platform = models.BooleanField(
+        _("on Pocket Council"),
+        default=True,
+        help_text=_(
+            "Untick for a council that is listed (so residents are told it is responsible) "
+            "but takes reports on its own website."
+        ),
+    )
+    report_url = models.URLField(
+        _("how to report"),
+        blank=True,
+        help_text=_("For a council not on Pocket Council: the page on its site for reports."),
+    )
+    report_email = models.EmailField(
+        _("email address for reports"),
+        blank=True,
+        help_text=_(
+            "For a council not on Pocket Council: reports made here are sent to this address. "
+            "Leave empty to send residents to the council's own site instead."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -155,6 +177,16 @@ class Council(models.Model):
     @property
     def short_name(self):
         return self.logo_text or self.name
+
+    @property
+    def signposts_only(self) -> bool:
+        """Not on the platform and no address to send reports to: residents go to its site."""
+        return not self.on_platform and not self.report_email
+
+    @property
+    def report_link(self) -> str:
+        """Where a resident reports to this council on its own site."""
+        return self.report_url or self.website
 
     def provides(self, service_tier: str) -> bool:
         """Whether this council provides services of the given tier in its own area."""

@@ -233,6 +233,8 @@ def service_national(request, lgsl):
 
 def service_detail(request, slug, lgsl):
     council = _council_or_404(request, slug)
+    if not council.on_platform:
+        return _service_elsewhere(request, council, lgsl)
     try:
         view = queries.service_for_council(council=council, lgsl=lgsl)
     except queries.ServiceNotFoundError:
@@ -257,4 +259,19 @@ def service_detail(request, slug, lgsl):
             "questions": queries.service_attributes(service=view.service),
             "fix_time": transparency_queries.service_fix_time(council_id=council.pk, lgsl=lgsl),
         },
+    )
+
+
+def _service_elsewhere(request, council, lgsl):
+    """The responsible council is listed but not on Pocket Council: say who it is, its website
+    and how to report (here, sent on by email, or on its own site)."""
+    request.council = None  # not branded as a council on the platform
+    try:
+        view = queries.service_national(lgsl=lgsl)
+    except queries.ServiceNotFoundError:
+        raise Http404("No such service") from None
+    return render(
+        request,
+        "services/service_elsewhere.html",
+        {"service": view.service, "council": council},
     )

@@ -153,13 +153,24 @@ def report_start(request, lgsl: int):
         _save(request, draft_id, draft)
         first = "where" if service.location_based else "council"
         return redirect(_step_url(first, lgsl, draft_id))
+    # Councils listed here but taking this service's reports only on their own sites: the
+    # resident is told before they start, with a link (never a dead end later).
+    elsewhere = [
+        c
+        for c in Council.objects.filter(on_platform=False, report_email="").order_by("name")
+        if c.provides(service.tier)
+    ]
+    council_slug = request.GET.get("council", "")[:60]
+    signpost = next((c for c in elsewhere if c.slug == council_slug), None)
     return render(
         request,
         "cases/report_start.html",
         {
             "service": service,
             "required_level": required_level(service),
-            "council_slug": request.GET.get("council", "")[:60],
+            "elsewhere": elsewhere,
+            "signpost": signpost,
+            "council_slug": council_slug,
             "description": request.GET.get("description", "").strip()[:2000],
         },
     )
@@ -179,6 +190,12 @@ def report_where(request, lgsl: int, draft_id: str):
         lon, lat = form.cleaned_data["point"]
         try:
             routing = actions.route(service=service, lon=lon, lat=lat, council=None)
+        except actions.CouncilNotOnPlatformError as error:
+            return render(
+                request,
+                "cases/report_not_on_platform.html",
+                {"service": service, "council": error.council},
+            )
         except actions.CaseInputError as error:
             form.add_error(None, error.message)
         else:
@@ -228,7 +245,11 @@ def report_council(request, lgsl: int, draft_id: str):
     if gate := _level_gate(request, service):
         return gate
     draft = _draft(request, lgsl, draft_id)
-    councils = [c for c in Council.objects.order_by("name") if c.provides(service.tier)]
+    councils = [
+        c
+        for c in Council.objects.order_by("name")
+        if c.provides(service.tier) and not c.signposts_only
+    ]
     if len(councils) == 1 or (draft.get("council") and request.method == "GET"):
         chosen = draft.get("council") or councils[0].slug
         if any(c.slug == chosen for c in councils):

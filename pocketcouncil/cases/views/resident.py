@@ -225,7 +225,9 @@ def public_reports(request):
     council = next((c for c in councils if c.slug == request.GET.get("council")), None)
     services = Service.objects.filter(location_based=True).order_by("name")
     wards = (
-        Area.objects.filter(kind=AreaKind.WARD, council=council).order_by("name").defer("geometry")
+        Area.objects.filter(kind=AreaKind.WARD, council=council, retired_in__isnull=True)
+        .order_by("name")
+        .defer("geometry")
         if council
         else []
     )

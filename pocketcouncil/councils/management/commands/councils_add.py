@@ -24,6 +24,17 @@ class Command(BaseCommand):
         parser.add_argument("--gss", required=True, help="The council's GSS code, e.g. E07000178.")
         parser.add_argument("--tier", required=True, choices=CouncilTier.values)
         parser.add_argument("--parent", help="For a district: the short name of its county.")
+        parser.add_argument(
+            "--not-on-platform",
+            action="store_true",
+            help="List the council (residents are told it is responsible) without taking its "
+            "reports here: they go to --report-email, or residents are sent to its site.",
+        )
+        parser.add_argument("--website", default="", help="The council's website.")
+        parser.add_argument("--report-url", default="", help="The page on its site for reports.")
+        parser.add_argument(
+            "--report-email", default="", help="Send reports made here to this address."
+        )
 
     def handle(self, *args, **options):
         try:
@@ -34,6 +45,10 @@ class Command(BaseCommand):
                 gss=options["gss"],
                 tier=options["tier"],
                 parent=options["parent"],
+                on_platform=not options["not_on_platform"],
+                website=options["website"],
+                report_url=options["report_url"],
+                report_email=options["report_email"],
                 actor=None,
             )
         except actions.CouncilAddError as error:
@@ -44,6 +59,9 @@ class Command(BaseCommand):
             f"{council.slug}, GSS {council.gss_code}, case references "
             f"{council.case_reference_prefix}-..."
         )
+        if not council.on_platform:
+            where = council.report_email or council.report_link
+            self.stdout.write(f"Not on Pocket Council: reports go to {where}")
         self.stdout.write(
             f"Next: manage.py councils_import_boundaries {council.slug} WARDS.geojson"
         )
