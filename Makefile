@@ -53,10 +53,12 @@ run: static demo
 worker: migrate
 	$(PY) manage.py db_worker --queue-name '*'
 
-## Install what tests need and run the whole suite. Exit code 5 (no tests ran) is a failure.
+## Install what tests need and run the whole suite, in parallel over the machine's CPUs
+## (pytest-xdist; TEST_WORKERS=0 runs in one process). Exit code 5 (no tests ran) is a failure.
+TEST_WORKERS ?= auto
 test: install-test build/static/.built
 	@scripts/ensure_chromium.sh
-	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
+	@$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "ERROR: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
 

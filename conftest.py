@@ -49,3 +49,16 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+# --- Welsh pages (issue 23) ----------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request to a /cy/ page leaves Welsh active in the test thread (LocaleMiddleware
+    activates it): start every test in English, as a new request would."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)

@@ -6,6 +6,10 @@ tests/data/front_door_phrasings.csv (resident phrasings -> LGSL codes), which th
 tuned on, and on tests/data/front_door_phrasings_holdout.csv, written afterwards and never
 tuned on (how well it generalises).
 
+Issue 17 adds real FixMyStreet report titles (read from the shared data folder, split into a
+tune and a held-out part by a hash of the title; docs/benchmarks.md) and the latency of text of
+up to 2,000 characters.
+
 - "index" rows time the ranking alone (the in-process index, warm).
 - "end to end" rows time ``queries.front_door_search`` as a page or the API calls it: the
   catalogue version stamp query, ranking, two-tier routing, no-good-match cut-off and FAQ
@@ -14,6 +18,8 @@ tuned on (how well it generalises).
 """
 
 from __future__ import annotations
+
+import time
 
 from common import percentiles, setup_django
 
@@ -127,6 +133,69 @@ def main() -> None:
     ]:
         result = evaluation.evaluate(run, holdout)
         print(f"{label:<40} {result.top1_rate:>7.1%} {result.top3_rate:>7.1%}")
+
+    # Real FixMyStreet report titles (issue 17), read from the shared data folder, split by a
+    # hash of the title into a part the search was tuned on and a part it never was.
+    without = search.Index(
+        services, faqs, overrides, council_rows, method=search.FINAL_WITHOUT_VOCABULARY
+    )
+    for part in ("tune", "held-out"):
+        reports = evaluation.load_reports(part=part)
+        if not reports:
+            print(f"\nno report titles at {evaluation.REPORTS} (skipped)")
+            break
+        print(f"\nreal report titles, {part} part ({len(reports)}):")
+        print(f"{'method':<40} {'top-1':>7} {'top-3':>7} {'p50 ms':>8} {'p95 ms':>8}")
+        for label, run in [
+            ("keyword (index)", keyword),
+            ("bm25 (index)", lambda q: [h.lgsl for h in bm25.search(q, limit=3)]),
+            (
+                "final without report language",
+                lambda q: [h.lgsl for h in without.search(q, limit=6) if not h.weak][:3],
+            ),
+            (
+                "final end to end, no council",
+                lambda q: [r.lgsl for r in queries.front_door_search(text=q, limit=3).results],
+            ),
+        ]:
+            result = evaluation.evaluate(run, reports)
+            stats = percentiles(result.latencies_ms)
+            print(
+                f"{label:<40} {result.top1_rate:>7.1%} {result.top3_rate:>7.1%} "
+                f"{stats['p50']:>8.2f} {stats['p95']:>8.2f}"
+            )
+    # Long text: descriptions of up to 2,000 characters made by joining the longest titles of
+    # the tune part, and 2,000 characters of made-up words (every word a typo to correct).
+    import random
+
+    longest = sorted((p.query for p in evaluation.load_reports(part="tune")), key=len)[-80:]
+    rnd = random.Random(17)
+    texts = []
+    for i in range(40):
+        if longest:
+            text, j = "", i
+            while len(text) < 1950:
+                text += " " + longest[j % len(longest)]
+                j += 7
+            texts.append(text[: queries.QUERY_MAX_LENGTH])
+        letters = "abcdefghijklmnoprstuw"
+        made_up = " ".join(
+            "".join(rnd.choice(letters) for _ in range(rnd.randint(4, 9))) for _ in range(300)
+        )
+        texts.append(made_up[: queries.QUERY_MAX_LENGTH])
+    latencies, cpu = [], []
+    for text in texts:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        queries.front_door_search(text=text, limit=RESULTS_PER_PAGE)
+        latencies.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    stats, cpu_stats = percentiles(latencies), percentiles(cpu)
+    # CPU time as well as wall time: on a shared machine the wall time includes waiting for a CPU.
+    print(
+        f"\n2,000-character texts ({len(texts)}), end to end: wall p50 {stats['p50']:.2f} ms, "
+        f"p95 {stats['p95']:.2f} ms; "
+        f"CPU p50 {cpu_stats['p50']:.2f} ms, p95 {cpu_stats['p95']:.2f} ms"
+    )
 
     final_result = rows[2][1]
     if final_result.misses:

@@ -61,7 +61,13 @@ INSTALLED_APPS = [
     "pocketcouncil.news",
     "pocketcouncil.engage",
     "pocketcouncil.transparency",
+    # Council onboarding: settings, services, invitations, go-live (issue 16)
+    "pocketcouncil.onboarding",
+    "pocketcouncil.ask",  # issue 17: the "Ask us" page
+    # Community directory (Open Referral UK 3.0), docs/directory.md.
+    "pocketcouncil.directory",
     "pocketcouncil.payments",
+    "pocketcouncil.languages",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +83,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "pocketcouncil.accounts.middleware.AssistedDigitalMiddleware",
+    "pocketcouncil.languages.middleware.LanguageChoiceMiddleware",
     "pocketcouncil.accounts.middleware.AdminRequiresMfaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -98,6 +105,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "pocketcouncil.core.context_processors.site",
                 "pocketcouncil.notify.context_processors.inbox",
+                "pocketcouncil.languages.context_processors.languages",
             ],
         },
     },
@@ -122,12 +130,18 @@ if POCKETCOUNCIL_ENV == "test":
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
 LOCALE_PATHS = [BASE_DIR / "pocketcouncil" / "locale"]
+# Welsh that packages lack (all of django-allauth, gaps in Django's): after ours, so ours wins.
+LOCALE_PATHS += [BASE_DIR / "pocketcouncil" / "locale_vendor"]
 # Council-written content (names, answers, news ...) has a column per language, registered in each
 # app's translation.py (django-modeltranslation). Where the Welsh is empty the English shows.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en-gb"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en-gb",)
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# The language toggle remembers the choice for a year (docs/welsh.md); Welsh pages are under /cy/.
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = config.env_bool(env, "SESSION_COOKIE_SECURE", PRODUCTION)
 USE_TZ = True
 
 # Static files: GOV.UK Frontend and our own assets are built by `make static` into build/static,

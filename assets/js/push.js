@@ -1,5 +1,6 @@
 // Turn Web Push notifications on or off for this device. Progressive enhancement: the block
-// in notify/includes/push_button.html stays hidden unless this browser can do push.
+// in notify/includes/push_button.html stays hidden unless this browser can do push. What it
+// says comes from that block's data-text-* attributes, so it is in the page's language.
 function urlBase64ToUint8Array (base64) {
   const padding = '='.repeat((4 - (base64.length % 4)) % 4)
   const raw = atob((base64 + padding).replace(/-/g, '+').replace(/_/g, '/'))
@@ -42,7 +43,7 @@ async function setUp (block) {
     try {
       const permission = await Notification.requestPermission()
       if (permission !== 'granted') {
-        status.textContent = 'Notifications are blocked for this site. Allow them in your browser settings to turn them on.'
+        status.textContent = block.dataset.textBlocked
         return
       }
       const subscription = await registration.pushManager.subscribe({
@@ -50,10 +51,10 @@ async function setUp (block) {
         applicationServerKey: urlBase64ToUint8Array(block.dataset.vapidKey)
       })
       await send(block.dataset.endpoint, subscription.toJSON())
-      status.textContent = 'Notifications are on for this device.'
+      status.textContent = block.dataset.textOn
       show(true)
     } catch (error) {
-      status.textContent = 'We could not turn on notifications. Try again later.'
+      status.textContent = block.dataset.textFailed
     }
   })
 
@@ -63,7 +64,7 @@ async function setUp (block) {
       await send(block.dataset.endpoint, { endpoint: subscription.endpoint, unsubscribe: true })
       await subscription.unsubscribe()
     }
-    status.textContent = 'Notifications are off for this device.'
+    status.textContent = block.dataset.textOff
     show(false)
   })
 }

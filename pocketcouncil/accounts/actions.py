@@ -642,3 +642,24 @@ def sessions_end_all(*, user: User, actor: User) -> int:
         session.end()
     _event(user, AccountEventKind.SIGNED_OUT_EVERYWHERE, actor=actor, detail=f"{len(sessions)}")
     return len(sessions)
+
+
+# --- language ------------------------------------------------------------------------------
+
+
+class LanguageUnknownError(AccountsError):
+    pass
+
+
+@transaction.atomic
+def preferred_language_set(*, user: User, language: str, actor: User) -> User:
+    """Remember the language ``user`` chose (the toggle on every page, when signed in): pages
+    and every notification use it."""
+    if language not in dict(settings.LANGUAGES):
+        raise LanguageUnknownError(_("Choose English or Welsh."))
+    if user.preferred_language == language:
+        return user
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    _event(user, AccountEventKind.LANGUAGE_CHOSEN, actor=actor, detail=language)
+    return user

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from pocketcouncil.accounts import permissions
 from pocketcouncil.accounts.models import AssistedSession
+from pocketcouncil.languages import paths
 
 ASSISTED_SESSION_KEY = "accounts_assisted_session"
 
@@ -39,7 +40,8 @@ class AssistedDigitalMiddleware:
             ):
                 del request.session[ASSISTED_SESSION_KEY]
             else:
-                path = request.path
+                # /cy/accounts/ is /accounts/ in Welsh: check the path without its language.
+                path = paths.path_without_language(request.path)
                 if path.startswith(_BLOCKED_WHILE_ASSISTING) and not path.startswith(
                     _ALLOWED_WHILE_ASSISTING
                 ):

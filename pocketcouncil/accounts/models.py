@@ -1,5 +1,6 @@
 """Residents and staff: one account for every council on the platform."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -55,6 +56,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Council roles give access to staff pages; this only opens /admin/."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "Why we hold it: to show pages and send messages in the language you chose. "
+            "Empty until you choose."
+        ),
+    )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
     objects = UserManager()
@@ -67,7 +78,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_unique_case_insensitive")
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_case_insensitive"),
+            models.CheckConstraint(
+                condition=models.Q(preferred_language__in=["", *dict(settings.LANGUAGES)]),
+                name="user_preferred_language_valid",
+            ),
         ]
 
     def __str__(self):
@@ -429,6 +444,7 @@ class AccountEventKind(models.TextChoices):
     SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", _("Signed out everywhere")
     ROLE_GRANTED = "role_granted", _("Staff role given")
     ROLE_REMOVED = "role_removed", _("Staff role removed")
+    LANGUAGE_CHOSEN = "language_chosen", _("Language chosen")
 
 
 class AccountEvent(models.Model):

@@ -44,6 +44,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "cases.note",
             "cases.merge",
             "services.edit",
+            "services.configure",  # issue 17: hide a service, name its team (was Django admin)
             "notify.edit_templates",
             "news.publish",
             "engage.manage",
@@ -53,6 +54,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "transparency.edit_budgets",
             "insight.view",
             "integrations.manage",
+            # Council onboarding (issue 16): settings, services offered, go-live checklist.
+            "councils.manage_settings",
+            "directory.review",
             # payments (issue 20)
             "payments.manage",
             "payments.view",
@@ -75,6 +79,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "transparency.import_spending",
             "transparency.edit_budgets",
             "insight.view",
+            "directory.review",
             # payments (issue 20)
             "payments.view",
             "payments.refund",
@@ -276,6 +281,15 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     ("transparency.edit_budgets", "staff-budgets", gettext_lazy("Council tax figures")),
     ("integrations.manage", "open311:staff-integrations", gettext_lazy("Integrations")),
     ("accounts.manage_roles", "accounts-staff-roles", gettext_lazy("Staff roles")),
+    # Council onboarding (issue 16)
+    ("councils.manage_settings", "onboarding:go-live", gettext_lazy("Go-live checklist")),
+    ("councils.manage_settings", "onboarding:settings", gettext_lazy("Council settings")),
+    ("councils.manage_settings", "onboarding:services", gettext_lazy("Services you offer")),
+    ("accounts.manage_roles", "onboarding:invitations", gettext_lazy("Staff invitations")),
+    # issue 17: a council's own version of its services
+    ("services.edit", "services:staff-content", gettext_lazy("Service content")),
+    ("services.edit", "ask:staff-unanswered", gettext_lazy("Ask us: questions without an answer")),
+    ("directory.review", "directory:staff-review", gettext_lazy("Community directory: review")),
     # payments (issue 20)
     ("payments.view", "payments:staff-payments", gettext_lazy("Payments and bookings")),
     ("payments.approve", "payments:staff-permits", gettext_lazy("Parking permit approvals")),

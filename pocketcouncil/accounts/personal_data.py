@@ -87,7 +87,10 @@ def anonymise_for(user) -> None:
 def _anonymise_users(queryset) -> None:
     for pk in list(queryset.values_list("pk", flat=True)):
         queryset.model.objects.filter(pk=pk).update(
-            email=f"removed-{pk}@invalid", full_name="", is_active=False
+            email=f"removed-{pk}@invalid",
+            full_name="",
+            preferred_language="",
+            is_active=False,
         )
 
 
@@ -111,6 +114,7 @@ def register_accounts() -> None:
         fields={
             "email": User._meta.get_field("email").help_text,
             "full_name": User._meta.get_field("full_name").help_text,
+            "preferred_language": User._meta.get_field("preferred_language").help_text,
             "last_login": _("Why we hold it: to show you when your account was last used."),
             "date_joined": _("Why we hold it: to show you when you created your account."),
         },

@@ -299,14 +299,17 @@ def case_url(case: Case) -> str:
 
 
 def _context(case: Case, note: str = "") -> dict:
-    return {
-        "council_name": case.council.name,
-        "reference": case.reference,
-        "title": case.service.name,
-        "status": str(workflow.CaseStatus(case.status).label).lower(),
-        "note": note,
-        "url": case_url(case),
-    }
+    # In every language: each follower reads the message in their own (notify chooses).
+    return notify.in_every_language(
+        lambda: {
+            "council_name": case.council.name,
+            "reference": case.reference,
+            "title": case.service.name,
+            "status": str(workflow.CaseStatus(case.status).label).lower(),
+            "note": note,
+            "url": case_url(case),
+        }
+    )
 
 
 def _follow(case: Case, user) -> None:

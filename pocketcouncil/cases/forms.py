@@ -41,7 +41,7 @@ class LocationForm(GovForm):
         label=_("Describe exactly where it is"),
         help_text=_(
             "The street and the nearest house number or landmark, like "
-            "\u201cbehind the shops on Cowley Road, by the bus stop\u201d"
+            "“behind the shops on Cowley Road, by the bus stop”"
         ),
         max_length=300,
         error_messages={"required": _("Describe exactly where it is")},

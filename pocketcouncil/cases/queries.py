@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pocketcouncil.accounts import permissions
@@ -221,7 +222,7 @@ def public_cases(
 
 def case_next_step(case: Case) -> str:
     """One plain sentence: what happens next, and by when."""
-    due = timezone.localtime(case.due_at).strftime("%-d %B %Y") if case.due_at else ""
+    due = date_format(timezone.localtime(case.due_at), "j F Y") if case.due_at else ""
     if case.status in (CaseStatus.SUBMITTED, CaseStatus.ACKNOWLEDGED, CaseStatus.IN_PROGRESS):
         if due:
             return _("%(team)s aims to deal with it by %(due)s.") % {

@@ -66,5 +66,10 @@ def _register_routers() -> None:
 
     api.add_router("/services/", services_router)
 
+    # Area lookup (issue 16): /api/v1/areas
+    from pocketcouncil.councils.api import router as areas_router
+
+    api.add_router("/areas", areas_router)
+
 
 _register_routers()

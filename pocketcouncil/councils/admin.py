@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from pocketcouncil.councils.models import Area, Council, Postcode, Responsibility, Team
+from pocketcouncil.councils.models import (
+    Area,
+    BoundaryGeneration,
+    Council,
+    CouncilAuditEntry,
+    Postcode,
+    Responsibility,
+    Team,
+)
 
 
 @admin.register(Council)
@@ -33,8 +41,8 @@ class CouncilAdmin(admin.ModelAdmin):
 
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "gss_code", "council", "parent"]
-    list_filter = ["kind", "council"]
+    list_display = ["name", "kind", "gss_code", "council", "parent", "generation", "retired_in"]
+    list_filter = ["kind", "council", ("retired_in", admin.EmptyFieldListFilter)]
     search_fields = ["name", "gss_code"]
     list_select_related = ["council", "parent"]
     autocomplete_fields = ["parent"]
@@ -60,3 +68,40 @@ class ResponsibilityAdmin(admin.ModelAdmin):
 class PostcodeAdmin(admin.ModelAdmin):
     list_display = ["postcode", "latitude", "longitude"]
     search_fields = ["postcode"]
+
+
+@admin.register(BoundaryGeneration)
+class BoundaryGenerationAdmin(admin.ModelAdmin):
+    """Generations are made by ``councils_import_boundaries``; here they are only read."""
+
+    list_display = ["council", "number", "valid_from", "source", "created_at"]
+    list_filter = ["council"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CouncilAuditEntry)
+class CouncilAuditEntryAdmin(admin.ModelAdmin):
+    """The council audit trail: read only, never changed or deleted."""
+
+    list_display = ["created_at", "council", "action", "actor_label"]
+    list_filter = ["action", "council"]
+    search_fields = ["actor_label", "council__slug", "note"]
+    list_select_related = ["council"]
+    readonly_fields = ["council", "action", "actor", "actor_label", "before", "after", "note"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

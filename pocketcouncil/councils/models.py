@@ -5,6 +5,9 @@ areas a county council (roads, social care, schools, libraries) sits over distri
 collection, housing, planning, council tax). Pocket Council routes by location and tier.
 """
 
+import secrets
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -33,10 +36,26 @@ class AreaKind(models.TextChoices):
     COUNTY = "county", _("County")
     DISTRICT = "district", _("District")
     WARD = "ward", _("Ward")
+    DIVISION = "division", _("Electoral division")
+    PARISH = "parish", _("Parish")
 
 
-# How specific each kind of area is: a ward rule beats a district rule beats a county rule.
-AREA_KIND_SPECIFICITY = {AreaKind.WARD: 3, AreaKind.DISTRICT: 2, AreaKind.COUNTY: 1}
+# How specific each kind of area is: a parish rule beats a ward (or county electoral division)
+# rule beats a district rule beats a county rule.
+AREA_KIND_SPECIFICITY = {
+    AreaKind.PARISH: 4,
+    AreaKind.WARD: 3,
+    AreaKind.DIVISION: 3,
+    AreaKind.DISTRICT: 2,
+    AreaKind.COUNTY: 1,
+}
+# The kinds that are a whole council's area rather than a part of it.
+COUNCIL_AREA_KINDS = (AreaKind.DISTRICT, AreaKind.COUNTY)
+
+
+def council_logo_path(instance, filename: str) -> str:
+    """A new name for every upload, so browsers and caches never show an old logo."""
+    return f"councils/{instance.slug}/logo-{secrets.token_hex(8)}.png"
 
 
 class Council(models.Model):
@@ -48,6 +67,13 @@ class Council(models.Model):
         help_text=_("Used in web addresses and as the Open311 jurisdiction_id."),
     )
     tier = models.CharField(_("tier"), max_length=10, choices=CouncilTier.choices)
+    gss_code = models.CharField(
+        _("GSS code"),
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(r"^[EWSN]\d{8}$", _("A GSS code looks like E07000178."))],
+        help_text=_("The council's official code from the ONS, e.g. E07000178 for Oxford."),
+    )
     upper_tier = models.ForeignKey(
         "self",
         verbose_name=_("county council above this one"),
@@ -87,6 +113,18 @@ class Council(models.Model):
     emergency_phone = models.CharField(
         _("out of hours emergency number"), max_length=40, blank=True
     )
+    # --- set by the council's admin on the council settings page (issue 16) ---
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=council_logo_path,
+        blank=True,
+        help_text=_("Shown in the header beside the council's name. Stored as PNG."),
+    )
+    privacy_notice_url = models.URLField(
+        _("privacy notice"),
+        blank=True,
+        help_text=_("The council's own privacy notice: what it does with residents' data."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -105,6 +143,9 @@ class Council(models.Model):
             models.CheckConstraint(
                 condition=Q(upper_tier__isnull=True) | Q(tier=CouncilTier.DISTRICT),
                 name="council_only_districts_have_upper_tier",
+            ),
+            models.UniqueConstraint(
+                fields=["gss_code"], condition=~Q(gss_code=""), name="council_gss_code_unique"
             ),
         ]
 
@@ -153,6 +194,34 @@ def white_text_contrast(hex_colour: str) -> float:
     return 1.05 / (luminance + 0.05)
 
 
+class BoundaryGeneration(models.Model):
+    """One version of a council's boundaries, as MapIt keeps them: an import that changes the
+    council's areas starts a generation, valid from a date. Areas it replaced or removed are
+    kept, marked as retired in it, so a case still points at the ward it was reported in."""
+
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="boundary_generations"
+    )
+    number = models.PositiveIntegerField(_("generation"))
+    valid_from = models.DateField(_("valid from"))
+    source = models.CharField(_("source file"), max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["council", "number"]
+        verbose_name = _("boundary generation")
+        verbose_name_plural = _("boundary generations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "number"], name="boundary_generation_number_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.council} generation {self.number} (from {self.valid_from:%d %B %Y})"
+
+
 class Area(models.Model):
     """A polygon a council serves: its whole county or district, or one ward.
 
@@ -179,6 +248,23 @@ class Area(models.Model):
     max_lon = models.FloatField(editable=False)
     max_lat = models.FloatField(editable=False)
     geometry_key = models.CharField(max_length=24, editable=False)
+    # Versions (MapIt's generations): the generation an area first appeared in (None: loaded
+    # before generations, e.g. by the demo), and the one that replaced or removed it. Only
+    # current areas (not retired) answer lookups; retired ones stay for the cases made in them.
+    generation = models.ForeignKey(
+        BoundaryGeneration,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="areas_added",
+    )
+    retired_in = models.ForeignKey(
+        BoundaryGeneration,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="areas_retired",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -189,11 +275,13 @@ class Area(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["council", "gss_code"],
-                condition=~Q(gss_code=""),
+                condition=~Q(gss_code="") & Q(retired_in__isnull=True),
                 name="area_gss_code_unique_per_council",
             ),
             models.UniqueConstraint(
-                fields=["council", "kind", "name"], name="area_name_unique_per_council_and_kind"
+                fields=["council", "kind", "name"],
+                condition=Q(retired_in__isnull=True),
+                name="area_name_unique_per_council_and_kind",
             ),
             models.CheckConstraint(condition=Q(kind__in=AreaKind.values), name="area_kind_valid"),
             models.CheckConstraint(
@@ -203,6 +291,7 @@ class Area(models.Model):
         ]
         indexes = [
             models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"], name="area_bbox"),
+            models.Index(fields=["council", "kind", "retired_in"], name="area_current"),
             models.Index(fields=["gss_code"], name="area_gss_code"),
         ]
 
@@ -292,3 +381,71 @@ class Postcode(models.Model):
 
     def __str__(self):
         return self.postcode
+
+
+class CouncilAuditAction(models.TextChoices):
+    COUNCIL_ADDED = "council_added", _("Council added")
+    COUNCIL_CHANGED = "council_changed", _("Council changed")
+    BOUNDARIES_IMPORTED = "boundaries_imported", _("Boundaries imported")
+    POSTCODES_IMPORTED = "postcodes_imported", _("Postcodes imported")
+
+
+class CouncilAuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Council audit entries are never changed.")
+
+    def delete(self):
+        raise TypeError("Council audit entries are never deleted.")
+
+
+class CouncilAuditEntry(models.Model):
+    """One change made by a ``councils`` action: who, what, when, and the values before and
+    after. Append-only: rows are added in the same transaction as the change and never edited
+    or deleted (the queryset and the model refuse)."""
+
+    council = models.ForeignKey(
+        Council, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
+    )
+    action = models.CharField(_("what"), max_length=40, choices=CouncilAuditAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the platform itself (a management command run by an operator)."),
+    )
+    actor_label = models.CharField(
+        _("who, as text"),
+        max_length=200,
+        help_text=_("The person's email address, or the command that made the change."),
+    )
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = CouncilAuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("council audit entry")
+        verbose_name_plural = _("council audit entries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=CouncilAuditAction.values),
+                name="council_audit_action_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()} ({self.actor_label})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Council audit entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Council audit entries are never deleted.")

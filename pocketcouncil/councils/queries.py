@@ -11,10 +11,12 @@ import shapely
 import shapely.ops
 from django.conf import settings
 from django.db import connections
+from django.db.models import Q
 
 from pocketcouncil.councils import geo
 from pocketcouncil.councils.models import (
     AREA_KIND_SPECIFICITY,
+    COUNCIL_AREA_KINDS,
     Area,
     AreaKind,
     Council,
@@ -108,7 +110,9 @@ def _candidates_sql() -> tuple[str, list[str], list[str]]:
         f"SELECT {', '.join(columns)} FROM {quote(Area._meta.db_table)} a "  # noqa: S608
         f"JOIN {quote(Council._meta.db_table)} c ON c.{quote(Council._meta.pk.column)} = "
         f"a.{quote(Area._meta.get_field('council').column)} "
-        "WHERE a.min_lon <= %s AND a.max_lon >= %s AND a.min_lat <= %s AND a.max_lat >= %s"
+        "WHERE a.min_lon <= %s AND a.max_lon >= %s AND a.min_lat <= %s AND a.max_lat >= %s "
+        # Only the current generation of boundaries answers (retired areas stay for old cases).
+        f"AND a.{quote(Area._meta.get_field('retired_in').column)} IS NULL"
     )
     return sql, [f.attname for f in area_fields], [f.attname for f in council_fields]
 
@@ -163,9 +167,9 @@ def council_responsible(
                 rule = rules[area.pk]
                 return Responsible(council=rule.council, team=rule.team, areas=areas)
     for area in areas:
-        if area.kind != AreaKind.WARD and area.council.provides(service_tier):
+        if area.kind in COUNCIL_AREA_KINDS and area.council.provides(service_tier):
             return Responsible(council=area.council, team=None, areas=areas)
-    # Wards alone (no district/county polygon loaded): fall back to the ward's council.
+    # Wards (or divisions, parishes) alone, no council polygon loaded: fall back to their council.
     for area in areas:
         if area.council.provides(service_tier):
             return Responsible(council=area.council, team=None, areas=areas)
@@ -212,8 +216,10 @@ def place_search(text: str) -> list[Area]:
     words = text.strip()
     if len(words) < 2:
         return []
+    # Both languages, whichever page the search is on (Welsh names are often blank).
     matches = (
-        Area.objects.filter(name__icontains=words)
+        Area.objects.filter(Q(name_en_gb__icontains=words) | Q(name_cy__icontains=words))
+        .filter(retired_in__isnull=True)
         .select_related("council__upper_tier")
         .defer("geometry")
         .order_by("name", "council__name")
@@ -257,3 +263,74 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+@dataclass(frozen=True)
+class AreaAnswer:
+    """One area covering a point, as the area lookup API answers it."""
+
+    type: str  # council, ward, division or parish
+    gss: str | None
+    name: str
+    name_cy: str | None
+    council: Council
+
+
+_ANSWER_ORDER = {"council": 0, "division": 1, "ward": 2, "parish": 3}
+_TIER_ORDER = {CouncilTier.COUNTY: 0, CouncilTier.UNITARY: 1, CouncilTier.DISTRICT: 1}
+
+
+def areas_at(*, lon: float, lat: float) -> list[AreaAnswer]:
+    """Every area covering the point (current boundaries only): the councils first (a county
+    before its district), then divisions, wards and parishes. For a two-tier place the county
+    is there even where only the district's boundary is loaded, because a district lies inside
+    its county. An empty list for the sea, or anywhere no council on the platform covers."""
+    answers: list[AreaAnswer] = []
+    councils: dict[int, Council] = {}
+    for area in areas_containing(lon=lon, lat=lat):
+        if area.kind in COUNCIL_AREA_KINDS:
+            if area.council_id in councils:
+                continue
+            councils[area.council_id] = area.council
+            answers.append(_council_answer(area.council, gss=area.gss_code))
+        else:
+            answers.append(
+                AreaAnswer(
+                    type=area.kind,
+                    gss=area.gss_code or None,
+                    name=area.name_en_gb or area.name,
+                    name_cy=area.name_cy or None,
+                    council=area.council,
+                )
+            )
+    for area in list(answers):  # wards alone (no council outline loaded): still say the council
+        if area.council.pk not in councils:
+            councils[area.council.pk] = area.council
+            answers.append(_council_answer(area.council))
+    missing = {
+        c.upper_tier_id
+        for c in councils.values()
+        if c.upper_tier_id and c.upper_tier_id not in councils
+    }
+    if missing:
+        for county in Council.objects.filter(pk__in=missing):
+            answers.append(_council_answer(county))
+    answers.sort(
+        key=lambda a: (
+            _ANSWER_ORDER[a.type],
+            _TIER_ORDER.get(a.council.tier, 1) if a.type == "council" else 0,
+            a.gss or "~",
+            a.name,
+        )
+    )
+    return answers
+
+
+def _council_answer(council: Council, gss: str = "") -> AreaAnswer:
+    return AreaAnswer(
+        type="council",
+        gss=council.gss_code or gss or None,
+        name=council.name_en_gb or council.name,
+        name_cy=council.name_cy or None,
+        council=council,
+    )

@@ -19,7 +19,11 @@ def _council_or_404(request, slug: str) -> Council:
 
 def council_detail(request, slug):
     council = _council_or_404(request, slug)
-    wards = council.areas.filter(kind=AreaKind.WARD).defer("geometry").order_by("name")
+    wards = (
+        council.areas.filter(kind=AreaKind.WARD, retired_in__isnull=True)
+        .defer("geometry")
+        .order_by("name")
+    )
     return render(
         request,
         "councils/council_detail.html",

@@ -273,12 +273,14 @@ def engagement_publish(*, engagement: Engagement, actor) -> Engagement:
         subject_kind="topic",
         subject_key="consultations",
         event="topic_news",
-        context={
-            "council_name": engagement.council.name,
-            "title": _("Have your say: %(title)s") % {"title": engagement.title},
-            "note": engagement.purpose,
-            "url": engagement_url(engagement),
-        },
+        context=notify.in_every_language(
+            lambda: {
+                "council_name": engagement.council.name,
+                "title": _("Have your say: %(title)s") % {"title": engagement.title},
+                "note": engagement.purpose,
+                "url": engagement_url(engagement),
+            }
+        ),
         idempotency_key=f"engage-{engagement.pk}-published",
     )
     return engagement
@@ -506,17 +508,18 @@ def idea_respond(*, idea: Idea, actor, response: str, text: str) -> Idea:
     idea.response, idea.response_text, idea.responded_at = response, text, timezone.now()
     idea.save(update_fields=["response", "response_text", "responded_at"])
     engagement = idea.engagement
-    label = str(Response(response).label)
     notify.notification_enqueue(
         council=idea.council,
         event="topic_news",
         recipients=_idea_followers(idea),
-        context={
-            "council_name": idea.council.name,
-            "title": _("Response to the idea: %(title)s") % {"title": idea.title},
-            "note": f"{label}. {text}".strip(),
-            "url": engagement_url(engagement) + f"ideas/{idea.pk}/",
-        },
+        context=notify.in_every_language(
+            lambda: {
+                "council_name": idea.council.name,
+                "title": _("Response to the idea: %(title)s") % {"title": idea.title},
+                "note": f"{Response(response).label}. {text}".strip(),
+                "url": engagement_url(engagement) + f"ideas/{idea.pk}/",
+            }
+        ),
         # The same response told twice is one message; a changed response is news again.
         idempotency_key=f"engage-idea-{idea.pk}-{response}-{_digest(text)}",
         reason=_("You took part in this idea"),
@@ -864,12 +867,14 @@ def results_publish(
         update_fields=["we_asked", "you_said", "we_did", "results_published_at", "updated_at"]
     )
     participants = participants_of(engagement)
-    context = {
-        "council_name": engagement.council.name,
-        "title": _("Results: %(title)s") % {"title": engagement.title},
-        "note": we_did,
-        "url": engagement_url(engagement) + "results/",
-    }
+    context = notify.in_every_language(
+        lambda: {
+            "council_name": engagement.council.name,
+            "title": _("Results: %(title)s") % {"title": engagement.title},
+            "note": we_did,
+            "url": engagement_url(engagement) + "results/",
+        }
+    )
     # A corrected decision is news again; the same one published twice is not.
     key = f"engage-{engagement.pk}-results-{_digest(we_asked + you_said + we_did)}"
     notify.notification_enqueue(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pocketcouncil.engage.models import FILE_TYPES, QuestionKind, SurveyQuestion
@@ -373,7 +374,7 @@ def answer_text(question: SurveyQuestion, value) -> str:
     if kind == QuestionKind.MATRIX:
         return "; ".join(f"{row}: {value.get(row, '')}" for row in question.rows)
     if kind == QuestionKind.DATE:
-        return date.fromisoformat(value).strftime("%-d %B %Y")
+        return date_format(date.fromisoformat(value), "j F Y")
     if kind == QuestionKind.FILE:
         return _("file attached")
     if kind == QuestionKind.SCALE:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pocketcouncil.accounts import permissions
@@ -65,11 +66,13 @@ def _notify_topic(announcement: Announcement) -> str:
 
 def _send(announcement: Announcement) -> int:
     """Tell followers: of the wards it is for, or of its topic when it is for everyone."""
-    context = {
-        "title": announcement.title,
-        "note": announcement.body[:500],
-        "url": reverse("news:detail", args=[announcement.pk]),
-    }
+    context = notify_actions.in_every_language(
+        lambda: {
+            "title": announcement.title,
+            "note": announcement.body[:500],
+            "url": reverse("news:detail", args=[announcement.pk]),
+        }
+    )
     wards = [a for a in announcement.areas.all() if a.kind == "ward"]
     sent = 0
     if announcement.areas.exists():
@@ -110,9 +113,14 @@ def announcement_publish(
     starts_at: datetime | None = None,
     ends_at: datetime | None = None,
     urgent: bool = False,
+    title_cy: str = "",
+    body_cy: str = "",
 ) -> Announcement:
     """Publish news or a disruption. Followers hear about it when it starts (now, or from the
-    next run of ``news_send_due`` once ``starts_at`` has come)."""
+    next run of ``news_send_due`` once ``starts_at`` has come).
+
+    ``title``/``body`` are the English; ``title_cy``/``body_cy`` the Welsh, which may follow
+    later (Welsh pages show the English with a notice meanwhile; docs/welsh.md)."""
     permissions.require(actor, "news.publish", council)
     if kind not in AnnouncementKind.values:
         raise NewsInputError(_("Choose news or a service disruption."))
@@ -133,8 +141,12 @@ def announcement_publish(
     announcement = Announcement.objects.create(
         council=council,
         kind=kind,
-        title=title[:120],
-        body=body,
+        # Each language's column by name: the staff member may be reading the console in Welsh,
+        # and a plain title= would then be stored as the Welsh.
+        title_en_gb=title[:120],
+        body_en_gb=body,
+        title_cy=(title_cy or "").strip()[:120] or None,
+        body_cy=(body_cy or "").strip() or None,
         topic=topic,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -234,7 +246,7 @@ def round_exception_save(
     if not planned:
         raise NewsInputError(
             _("%(round)s does not collect on %(day)s. Choose a day it collects.")
-            % {"round": round_.name, "day": scheduled_date.strftime("%-d %B %Y")}
+            % {"round": round_.name, "day": date_format(scheduled_date, "j F Y")}
         )
     if new_date is not None and new_date == scheduled_date:
         raise NewsInputError(_("Choose a different day, or leave it empty to cancel."))
@@ -269,7 +281,7 @@ def missed_round_record(
     if not any(not d.collection.cancelled for d in collects):
         raise NewsInputError(
             _("%(round)s was not due on %(day)s.")
-            % {"round": round_.name, "day": day.strftime("%-d %B %Y")}
+            % {"round": round_.name, "day": date_format(day, "j F Y")}
         )
     try:
         with transaction.atomic():
@@ -342,12 +354,14 @@ def bin_reminders_send_due(*, now: datetime | None = None) -> int:
             event=Event.TOPIC_NEWS,
             recipients=users,
             channels=list(channels),
-            context={
-                "title": _("Bin day tomorrow: %(bins)s") % {"bins": bins},
-                "note": _("Put your bins out tonight or by 7am tomorrow, %(day)s.")
-                % {"day": tomorrow.strftime("%A %-d %B")},
-                "url": reverse("home"),
-            },
+            context=notify_actions.in_every_language(
+                lambda bins=bins: {
+                    "title": _("Bin day tomorrow: %(bins)s") % {"bins": bins},
+                    "note": _("Put your bins out tonight or by 7am tomorrow, %(day)s.")
+                    % {"day": date_format(tomorrow, "l j F")},
+                    "url": reverse("home"),
+                }
+            ),
             idempotency_key=f"bins:{council.pk}:{tomorrow.isoformat()}",
             reason=_("You asked for bin day reminders"),
         )

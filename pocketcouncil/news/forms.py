@@ -58,6 +58,15 @@ class AnnouncementForm(GovForm):
         ),
         widget=forms.Textarea(attrs={"rows": 8}),
     )
+    # The Welsh version (docs/welsh.md): where it is empty, Welsh pages show the English with a
+    # notice that it has not been translated yet.
+    title_cy = forms.CharField(label=_("Title in Welsh"), max_length=120, required=False)
+    body_cy = forms.CharField(
+        label=_("Text in Welsh"),
+        help_text=_("Leave empty until you have the Welsh: the English shows meanwhile."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
     urgent = forms.BooleanField(
         label=_("Urgent: show it at the top of residents' pages"), required=False

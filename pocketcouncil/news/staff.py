@@ -70,6 +70,8 @@ def news_new(request, slug: str):
                 kind=data["kind"],
                 title=data["title"],
                 body=data["body"],
+                title_cy=data["title_cy"],
+                body_cy=data["body_cy"],
                 topic=data["topic"],
                 area_ids=[a.pk for a in data["areas"]],
                 starts_at=data["starts_at"],

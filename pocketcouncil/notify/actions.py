@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pocketcouncil.notify import conf, outbox, templates, tokens
@@ -46,6 +46,10 @@ QUIET_CHANNELS = (Channel.SMS, Channel.PUSH)
 
 class NotifyInputError(ValidationError):
     """A caller passed something notify cannot send (an unknown channel, a bad address)."""
+
+
+# Callers build a message's context with this, so each recipient reads it in their language.
+in_every_language = templates.in_every_language
 
 
 def _kick() -> None:
@@ -435,6 +439,19 @@ def _radius_targets(*, base, council, point, category) -> list[tuple]:
 # --- the daily summary ---------------------------------------------------------------------
 
 
+def _digest_item(row: Notification, *, council_id, channel: str):
+    def build():
+        language = translation.get_language()
+        context = templates.localise(dict(row.context), language)
+        context["council_name"] = row.council.name if row.council else ""
+        message = templates.render(
+            council_id=council_id, event=row.event, channel=channel, context=context
+        )
+        return {"item": message.subject}
+
+    return templates.in_every_language(build)["item"]
+
+
 @transaction.atomic
 def digests_send_due(*, actor=None, now: datetime | None = None) -> int:
     """Gather held messages whose summary time has come into one summary per person, channel
@@ -456,12 +473,8 @@ def digests_send_due(*, actor=None, now: datetime | None = None) -> int:
         first = rows[0]
         items = []
         for row in rows:
-            context = dict(row.context, council_name=row.council.name if row.council else "")
-            items.append(
-                templates.render(
-                    council_id=council_id, event=row.event, channel=channel, context=context
-                ).subject
-            )
+            # Each line in every language: the summary is rendered in the recipient's.
+            items.append(_digest_item(row, council_id=council_id, channel=channel))
         day = first.next_attempt_at.astimezone(LONDON).date().isoformat()
         digest, created = Notification.objects.get_or_create(
             idempotency_key=f"digest:{user_id}:{channel}:{council_id}:{day}",

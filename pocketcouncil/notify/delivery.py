@@ -24,9 +24,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import translate_url
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pocketcouncil.notify import conf, templates
@@ -100,32 +102,83 @@ def claim(*, batch_size: int, now: datetime | None = None) -> tuple[str, list[No
     return token, rows
 
 
+def recipient_language(notification: Notification) -> str:
+    """The language the recipient chose on their account, or "" when they have not chosen."""
+    if notification.recipient_id is None:
+        return ""
+    return getattr(notification.recipient, "preferred_language", "") or ""
+
+
 def render(notification: Notification, sources: dict | None = None) -> templates.RenderedMessage:
+    """The message in the recipient's language. For a council under the Welsh Language
+    Standards, a recipient who has not chosen Welsh gets Welsh and English together, in the
+    council's layout (``pocketcouncil.languages``); one who chose Welsh gets Welsh only."""
     if notification.event == Event.DIRECT:
         return templates.RenderedMessage(subject=notification.subject, text=notification.body)
-    from pocketcouncil.notify.tokens import unsubscribe_url
+    from pocketcouncil.languages.queries import bilingual_layout_for
 
-    context = dict(notification.context)
-    if notification.council_id:
-        context.setdefault("council_name", notification.council.name)
-    if notification.recipient_id:
-        context.setdefault("recipient_name", notification.recipient.get_short_name())
-    link = unsubscribe_url(notification) if notification.channel == Channel.EMAIL else None
-    # Other channels make the link only if their wording uses it (templates call callables).
-    context["unsubscribe_url"] = link if link is not None else lambda: unsubscribe_url(notification)
     # A batch usually holds one event for one council: look its wording up once.
     sources = {} if sources is None else sources
-    key = (notification.council_id, notification.event, notification.channel)
-    if key not in sources:
-        sources[key] = templates.source_for(
-            council_id=notification.council_id,
-            event=notification.event,
-            channel=notification.channel,
+    layout_key = ("layout", notification.council_id)
+    if layout_key not in sources:
+        sources[layout_key] = bilingual_layout_for(council_id=notification.council_id)
+    layout = sources[layout_key]
+    language = recipient_language(notification) or settings.LANGUAGE_CODE
+    if layout is None or language == WELSH:
+        return _render_in(notification, language, sources)
+    welsh = _render_in(notification, WELSH, sources)
+    english = _render_in(notification, settings.LANGUAGE_CODE, sources)
+    subject = f"{welsh.subject} / {english.subject}" if welsh.subject else english.subject
+    text = f"{welsh.text}\n\n----------\n\n{english.text}"
+    html = templates.side_by_side_html(welsh, english) if layout == "side_by_side" else ""
+    return templates.RenderedMessage(subject=subject, text=text, html_override=html)
+
+
+WELSH = "cy"
+
+
+def _localised_url(url, language: str):
+    """A link to our own site, in ``language`` (``/cy/...`` for Welsh)."""
+    site = settings.POCKETCOUNCIL_SITE_URL
+    if not isinstance(url, str) or not url.startswith(site + "/"):
+        return url
+    path = url[len(site) :]
+    current = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    with translation.override(current):
+        return site + translate_url(path, language)
+
+
+def _render_in(
+    notification: Notification, language: str, sources: dict
+) -> templates.RenderedMessage:
+    from pocketcouncil.notify.tokens import unsubscribe_url
+
+    with translation.override(language):
+        context = templates.localise(dict(notification.context), language)
+        if "url" in context:
+            context["url"] = _localised_url(context["url"], language)
+        if notification.council_id:
+            context.setdefault("council_name", notification.council.name)
+        if notification.recipient_id:
+            context.setdefault("recipient_name", notification.recipient.get_short_name())
+        link = unsubscribe_url(notification) if notification.channel == Channel.EMAIL else None
+        if link:
+            link = _localised_url(link, language)
+        # Other channels make the link only if their wording uses it (templates call callables).
+        context["unsubscribe_url"] = (
+            link if link is not None else lambda: unsubscribe_url(notification)
         )
-    message = templates.render_sources(*sources[key], context=context, event=notification.event)
-    if link:
-        footer = "\n\n--\n" + _("To stop these messages: %(link)s") % {"link": link}
-        message = templates.RenderedMessage(subject=message.subject, text=message.text + footer)
+        key = (notification.council_id, notification.event, notification.channel, language)
+        if key not in sources:
+            sources[key] = templates.source_for(
+                council_id=notification.council_id,
+                event=notification.event,
+                channel=notification.channel,
+            )
+        message = templates.render_sources(*sources[key], context=context, event=notification.event)
+        if link:
+            footer = "\n\n--\n" + _("To stop these messages: %(link)s") % {"link": link}
+            message = templates.RenderedMessage(subject=message.subject, text=message.text + footer)
     return message
 
 

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
+from django.utils import translation
 from django.utils.html import escape, urlize
 from django.utils.translation import gettext_lazy as _
 
@@ -98,11 +100,60 @@ _TEXT_ENGINE = Engine(autoescape=False, debug=False)
 class RenderedMessage:
     subject: str
     text: str
+    # Set for a bilingual email laid out side by side; otherwise the HTML is made from the text.
+    html_override: str = ""
 
     @property
     def html(self) -> str:
         """The HTML part of an email, made from the text (only email needs it)."""
-        return _html_from_text(self.text)
+        return self.html_override or _html_from_text(self.text)
+
+
+# --- languages -------------------------------------------------------------------------------
+# Context is stored when a message is queued, once for every recipient of a fan-out, but each
+# recipient reads in their own language. So a value that depends on the language (a status
+# label, a service name, a link) is stored in every language, as {"en-gb": ..., "cy": ...}, and
+# chosen when the message is rendered for one recipient.
+
+
+def in_every_language(build) -> dict:
+    """Call ``build()`` (which returns a context dict) in each language; values that differ
+    between languages are kept as {language: value}."""
+    results = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            results[code] = build()
+    first = results[settings.LANGUAGE_CODE]
+    context = {}
+    for key, value in first.items():
+        values = {code: result.get(key, value) for code, result in results.items()}
+        context[key] = values if len({str(v) for v in values.values()}) > 1 else value
+    return context
+
+
+def localise(context: dict, language: str) -> dict:
+    """``context`` with every per-language value replaced by the one for ``language``."""
+    codes = {code for code, _name in settings.LANGUAGES}
+
+    def pick(value):
+        if isinstance(value, dict) and value and set(value) <= codes:
+            return value.get(language, value.get(settings.LANGUAGE_CODE, ""))
+        if isinstance(value, list):
+            return [pick(item) for item in value]
+        return value
+
+    return {key: pick(value) for key, value in context.items()}
+
+
+def side_by_side_html(welsh: RenderedMessage, english: RenderedMessage) -> str:
+    """A two-column email: Welsh on the left, English on the right (narrow screens stack)."""
+    cell = 'style="vertical-align: top; width: 50%; padding: 0 12px" lang="{lang}"'
+    return (
+        '<table role="presentation" style="width: 100%; border-collapse: collapse"><tr>'
+        f"<td {cell.format(lang='cy')}>{welsh.html}</td>"
+        f"<td {cell.format(lang='en-GB')}>{english.html}</td>"
+        "</tr></table>"
+    )
 
 
 @lru_cache(maxsize=512)
@@ -125,8 +176,11 @@ def _html_from_text(text: str) -> str:
 
 
 def source_for(*, council_id: int | None, event: str, channel: str) -> tuple[str, str]:
-    """(subject, body) template source: the council's own wording or the default."""
-    if council_id is not None and event != Event.DIRECT:
+    """(subject, body) template source, in the active language: the council's own wording or
+    the default. A council's own wording is written in English, so in Welsh the default
+    (translated) wording is used: a resident who chose Welsh never gets English."""
+    in_default = (translation.get_language() or settings.LANGUAGE_CODE) == settings.LANGUAGE_CODE
+    if council_id is not None and event != Event.DIRECT and in_default:
         own = (
             MessageTemplate.objects.filter(council_id=council_id, event=event, channel=channel)
             .values_list("subject", "body")

@@ -47,11 +47,15 @@ class ContentReport:
     changed: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
+    # "524 Bin collections and missed bins" for each service whose own fields, FAQs or form
+    # questions this run wrote, so the command can say what changed, not just how much.
+    changed_services: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
 def catalogue_content_apply(*, entries: list[dict], actor=None) -> ContentReport:
-    """Write hand-written content (``content.SERVICES``) over the imported LGSL services.
+    """Write hand-written content (``content.SERVICES``, read from the content files) over the
+    imported LGSL services.
 
     Idempotent and fast: rows are compared first and only differences are written, in bulk.
     FAQs and form questions not in ``entries`` any more are deleted for those services, so
@@ -67,6 +71,7 @@ def catalogue_content_apply(*, entries: list[dict], actor=None) -> ContentReport
         )
     now = timezone.now()
     changed_services = []
+    touched: set[int] = set()
     for lgsl, entry in by_lgsl.items():
         service = services[lgsl]
         values = {name: entry[name] for name in CONTENT_FIELDS} | {"curated": True}
@@ -78,6 +83,7 @@ def catalogue_content_apply(*, entries: list[dict], actor=None) -> ContentReport
             service.full_clean(validate_unique=False)
             changed_services.append(service)
             report.changed["services"] += 1
+            touched.add(service.pk)
         else:
             report.unchanged["services"] += 1
     Service.objects.bulk_update(changed_services, [*CONTENT_FIELDS, "curated", "updated_at"])
@@ -96,6 +102,7 @@ def catalogue_content_apply(*, entries: list[dict], actor=None) -> ContentReport
         now=now,
         report=report,
         label="FAQs",
+        touched=touched,
     )
     _sync_children(
         model=ServiceAttribute,
@@ -117,11 +124,15 @@ def catalogue_content_apply(*, entries: list[dict], actor=None) -> ContentReport
         now=now,
         report=report,
         label="form questions",
+        touched=touched,
     )
+    report.changed_services = [
+        str(s) for s in sorted(services.values(), key=lambda s: s.lgsl) if s.pk in touched
+    ]
     return report
 
 
-def _sync_children(*, model, key, fields, wanted, service_ids, now, report, label):
+def _sync_children(*, model, key, fields, wanted, service_ids, now, report, label, touched):
     existing = {
         (row.service_id, getattr(row, key)): row
         for row in model.objects.filter(service_id__in=service_ids)
@@ -145,12 +156,25 @@ def _sync_children(*, model, key, fields, wanted, service_ids, now, report, labe
     model.objects.bulk_create(new)
     model.objects.bulk_update(changed, [*fields, "updated_at"])
     model.objects.filter(pk__in=stale).delete()
+    touched.update(row.service_id for row in new + changed)
+    touched.update(
+        service_id for (service_id, _key) in existing if (service_id, _key) not in wanted
+    )
     report.created[label] += len(new)
     report.changed[label] += len(changed)
     report.deleted[label] += len(stale)
 
 
-OVERRIDE_FIELDS = ["hidden", "name", "summary", "eligibility", "how_to", "team"]
+OVERRIDE_FIELDS = [
+    "hidden",
+    "name",
+    "summary",
+    "eligibility",
+    "how_to",
+    "team",
+    "website_url",
+    "reports_on_council_site",
+]
 
 
 @transaction.atomic
@@ -170,6 +194,8 @@ def service_override_set(*, council: Council, service: Service, actor, **changes
     for name, value in changes.items():
         if name in {"name", "summary", "eligibility", "how_to"} and not (value or "").strip():
             value = None
+        if name == "website_url":
+            value = (value or "").strip()
         setattr(setting, name, value)
     setting.updated_by = actor if getattr(actor, "pk", None) else None
     setting.full_clean()

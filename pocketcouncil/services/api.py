@@ -17,7 +17,18 @@ router = Router(tags=["services"])
 
 
 class SearchIn(Schema):
-    q: str = Field(..., min_length=1, max_length=200, description="What the resident typed.")
+    # The length limit is checked in the view, so that the 422 names it (a schema maxLength
+    # would answer with the generic "The request is not valid.").
+    q: str = Field(
+        ...,
+        min_length=1,
+        description=(
+            "What the resident typed, in English or Welsh: a few words or a description of several "
+            "sentences, "
+            f"at most {queries.QUERY_MAX_LENGTH:,} characters (more is refused with 422)."
+        ),
+        json_schema_extra={"maxLength": queries.QUERY_MAX_LENGTH},
+    )
     council: str | None = Field(
         None, max_length=60, description="A council's slug: results for its residents."
     )
@@ -66,6 +77,12 @@ class ErrorOut(Schema):
 )
 def search(request: HttpRequest, params: Query[SearchIn]):
     """Services best matching the query, best first, and a direct answer when an FAQ fits."""
+    if len(params.q) > queries.QUERY_MAX_LENGTH:
+        raise HttpError(
+            422,
+            f"q must be {queries.QUERY_MAX_LENGTH:,} characters or fewer "
+            f"(it has {len(params.q):,}).",
+        )
     text = params.q.strip()
     if not text:
         raise HttpError(400, "Enter what you are looking for in q.")

@@ -7,6 +7,7 @@ bench/bench_search.py (accuracy of each method and latency).
 from __future__ import annotations
 
 import csv
+import hashlib
 import statistics
 import time
 from collections.abc import Callable
@@ -18,6 +19,11 @@ from django.conf import settings
 PHRASINGS = Path(settings.BASE_DIR) / "tests" / "data" / "front_door_phrasings.csv"
 # Written after the search was tuned on PHRASINGS, and never tuned on: how well it generalises.
 HOLDOUT = Path(settings.BASE_DIR) / "tests" / "data" / "front_door_phrasings_holdout.csv"
+# Real FixMyStreet report titles (Cheltenham), each with the LGSL codes that count as right. It
+# is residents' own text, so it stays in the shared data folder and is never copied here.
+REPORTS = Path(settings.SHARED_DATA_DIR) / "reports" / "fixmystreet_cheltenham_dev.tsv"
+# Which share of the reports is held out (never tuned on), chosen by a hash of the title.
+REPORTS_HELD_OUT_PERCENT = 30
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,32 @@ def load_phrasings(path: Path = PHRASINGS) -> list[Phrasing]:
             )
             for row in csv.DictReader(f)
         ]
+
+
+def report_part(title: str) -> str:
+    """ "tune" or "held-out": fixed by a hash of the title, so the split never changes between
+    runs or machines, and the same title always falls on the same side."""
+    digest = hashlib.sha256(" ".join(title.split()).lower().encode("utf-8")).digest()
+    bucket = int.from_bytes(digest[:4], "big") % 100
+    return "held-out" if bucket < REPORTS_HELD_OUT_PERCENT else "tune"
+
+
+def load_reports(path: Path = REPORTS, *, part: str | None = None) -> list[Phrasing]:
+    """The report titles of a FixMyStreet export (``query``, ``category``, ``lgsl_any``, tab
+    separated), all of them or one ``part`` ("tune" or "held-out"). Empty if the file is absent."""
+    if not path.exists():
+        return []
+    found = []
+    with path.open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            query = (row.get("query") or "").strip()
+            codes = [c.strip() for c in (row.get("lgsl_any") or "").split(",") if c.strip()]
+            if not query or not codes:
+                continue
+            if part is not None and report_part(query) != part:
+                continue
+            found.append(Phrasing(query, frozenset(int(c) for c in codes), row["category"]))
+    return found
 
 
 @dataclass

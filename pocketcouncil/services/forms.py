@@ -127,11 +127,11 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(
         label=_("What do you need?"),
-        help_text=_("Describe it in your own words, for example \u201cbins not emptied\u201d"),
-        max_length=200,
+        help_text=_("Describe it in your own words, for example “bins not emptied”"),
+        max_length=queries.QUERY_MAX_LENGTH,
         error_messages={
-            "required": _("Enter what you need, for example \u201cbins not emptied\u201d"),
-            "max_length": _("Enter 200 characters or fewer"),
+            "required": _("Enter what you need, for example “bins not emptied”"),
+            "max_length": _("Enter 2,000 characters or fewer"),
         },
     )
     postcode = forms.CharField(

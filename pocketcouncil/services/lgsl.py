@@ -4,7 +4,7 @@
 The LGSL gives each service a number, a label and a description, but not who provides it in a
 two-tier area nor a resident-friendly topic. For the ~1,450 services without hand-written
 content, ``classify`` guesses both from words in the label (first matching rule wins); the
-hand-written content in ``content.py`` always overrides the guess for the services it covers.
+hand-written content (the files in ``content/``) always overrides the guess for the services it covers.
 """
 
 from __future__ import annotations

@@ -265,6 +265,56 @@ class CouncilService(models.Model):
         on_delete=models.SET_NULL,
         related_name="service_settings",
     )
+    # Set by the council's admin on the "Your services" page (issue 16).
+    website_url = models.URLField(
+        _("page on the council's website"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where the council's own website describes this service."),
+    )
+    reports_on_council_site = models.BooleanField(
+        _("reported on the council's own website"),
+        default=False,
+        help_text=_(
+            "Residents are sent to the council's page to report or request it, instead of the "
+            "form here."
+        ),
+    )
+    # The council's own content beyond the wording above (edited on the staff pages, with a
+    # version kept of each change: CouncilServiceVersion).
+    faqs = models.JSONField(
+        _("common questions"),
+        null=True,
+        blank=True,
+        help_text=_(
+            'The council\'s own questions and answers, [{"question": ..., "answer": ...}], in '
+            "order. Empty means the national ones."
+        ),
+    )
+    links = models.JSONField(
+        _("related links"),
+        default=list,
+        blank=True,
+        help_text=_('Shown on the service page: [{"text": ..., "url": ...}].'),
+    )
+    report_url = models.URLField(
+        _("report on our site"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Empty: residents report here on Pocket Council. A web address: residents are sent "
+            "to the council's own website to report it."
+        ),
+    )
+    review_by = models.DateField(
+        _("review by"),
+        null=True,
+        blank=True,
+        help_text=_("When someone should check this content is still right."),
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=0, help_text=_("The number of the latest saved version.")
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("last changed by"),
@@ -282,6 +332,10 @@ class CouncilService(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["council", "service"], name="council_service_unique"),
             models.CheckConstraint(condition=~Q(name=""), name="council_service_name_not_blank"),
+            models.CheckConstraint(
+                condition=Q(reports_on_council_site=False) | ~Q(website_url=""),
+                name="council_service_elsewhere_has_url",
+            ),
         ]
 
     def __str__(self):
@@ -291,6 +345,54 @@ class CouncilService(models.Model):
         super().clean()
         if self.team_id and self.council_id and self.team.council_id != self.council_id:
             raise ValidationError({"team": _("Choose a team of this council.")})
+        if self.reports_on_council_site and not self.website_url:
+            raise ValidationError(
+                {
+                    "website_url": _(
+                        "Enter the page on your website where residents report or request this."
+                    )
+                }
+            )
+
+
+class CouncilServiceVersion(models.Model):
+    """One saved version of a council's content for a service: the history, and the audit row.
+
+    Append-only. ``content`` is the whole of the council's content after the change (the
+    ``CONTENT_FIELDS`` of ``actions``), so any version can be shown or restored on its own.
+    """
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("content"), default=dict)
+    changed = models.JSONField(_("what changed (field names)"), default=list)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["council", "service", "-number"]
+        verbose_name = _("version of a council's service content")
+        verbose_name_plural = _("versions of councils' service content")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "service", "number"], name="council_service_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="council_service_version_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service} at {self.council}, version {self.number}"
 
 
 class FrontDoorSearch(models.Model):

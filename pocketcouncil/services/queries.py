@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from pocketcouncil.councils import queries as councils
 from pocketcouncil.councils.models import Council, CouncilTier, ServiceTier, Team
-from pocketcouncil.services import privacy, search
+from pocketcouncil.services import privacy, search, welsh
 from pocketcouncil.services.models import (
     CouncilService,
     Service,
@@ -49,6 +49,17 @@ class CouncilServiceView:
     how_to: str
     team: Team | None = None
     faqs: list[ServiceFAQ] = field(default_factory=list)
+    # The council's own page for the service (the "services you offer" page), its related links
+    # ([{"text", "url"}]) and, when it takes reports on its own website instead of here, that
+    # address: the service content's "report on our site" address, or else the council's page
+    # when the "services you offer" page says residents report there.
+    website_url: str = ""
+    links: list[dict] = field(default_factory=list)
+    report_url: str = ""
+
+    @property
+    def reports_on_council_site(self) -> bool:
+        return bool(self.report_url)
 
     @property
     def lgsl(self) -> int:
@@ -72,6 +83,15 @@ def _providers(service: Service, council: Council) -> list[Council]:
     if council.tier == CouncilTier.COUNTY and service.tier == ServiceTier.DISTRICT:
         return list(council.lower_tiers.order_by("name"))
     return []
+
+
+def _report_elsewhere_url(setting) -> str:
+    """Where residents report this service on the council's own site, or "" for here."""
+    if setting is None:
+        return ""
+    if setting.report_url:
+        return setting.report_url
+    return setting.website_url if setting.reports_on_council_site else ""
 
 
 def service_for_council(*, council: Council, lgsl: int) -> CouncilServiceView:
@@ -109,8 +129,25 @@ def service_for_council(*, council: Council, lgsl: int) -> CouncilServiceView:
         eligibility=(setting and setting.eligibility) or service.eligibility,
         how_to=(setting and setting.how_to) or service.how_to,
         team=team,
-        faqs=list(service.faqs.all()),
+        faqs=_council_faqs(setting)
+        if setting and setting.faqs is not None
+        else list(service.faqs.all()),
+        website_url=setting.website_url if setting else "",
+        links=list(setting.links or []) if setting else [],
+        report_url=_report_elsewhere_url(setting),
     )
+
+
+@dataclass
+class CouncilFAQ:
+    """A council's own question and answer (stored on its ``CouncilService``)."""
+
+    question: str
+    answer: str
+
+
+def _council_faqs(setting: CouncilService) -> list[CouncilFAQ]:
+    return [CouncilFAQ(question=f["question"], answer=f["answer"]) for f in setting.faqs]
 
 
 def service_national(*, lgsl: int) -> CouncilServiceView:
@@ -169,6 +206,10 @@ def service_list_for_topic(*, topic: str, council: Council | None = None) -> lis
 
 
 # -- front-door search ---------------------------------------------------------------------------
+
+# The longest text the front door takes (the page and the API refuse more, naming the limit):
+# room for the description a resident would give on the phone, several sentences long.
+QUERY_MAX_LENGTH = 2000
 
 # A full UK postcode inside what the resident typed ("bins not emptied OX4 3BD").
 _POSTCODE_IN_TEXT = re.compile(
@@ -233,8 +274,9 @@ def front_door_search(
     a council, results for its residents: its services and, in a two-tier area, the other
     tier's. Without either: national wording, and the resident is asked where they live.
     """
-    text = " ".join(text.split())[:200]
+    text = " ".join(text.split())[:QUERY_MAX_LENGTH]
     wanted_text = privacy.strip(text)
+    wanted_text = welsh.search_text(wanted_text)  # Welsh -> English search words
     index = search.index_get()
     by_id = {}
     if lon is not None and lat is not None:
@@ -328,3 +370,16 @@ def service_list_for_council(*, council: Council) -> list[Service]:
     """Every service a council offers (its tiers, not hidden), by name."""
     services = Service.objects.only("lgsl", "name", "tier", "topic", "curated")
     return list(_offered_by(services, council).order_by("name"))
+
+
+def service_settings_for_council(
+    *, council: Council
+) -> list[tuple[Service, CouncilService | None]]:
+    """Every catalogue service of the council's tiers with the council's setting for it (or
+    None), by LGSL label: what the council admin chooses from on the "Services you offer" page
+    (hidden ones included)."""
+    services = Service.objects.only("lgsl", "lgsl_label", "name", "tier", "topic")
+    if council.tier != CouncilTier.UNITARY:
+        services = services.filter(tier=council.tier)
+    settings_by_service = {s.service_id: s for s in CouncilService.objects.filter(council=council)}
+    return [(s, settings_by_service.get(s.pk)) for s in services.order_by("name", "lgsl")]

@@ -29,6 +29,7 @@ from django.db import connection
 from rapidfuzz import fuzz, process
 
 from pocketcouncil.councils.models import Council, CouncilTier, ServiceTier
+from pocketcouncil.services import vocabulary
 from pocketcouncil.services.models import (
     CouncilService,
     Service,
@@ -45,6 +46,15 @@ STOPWORDS = frozenset(
     council councils local theres ive id youre thats isnt wasnt arent doesnt didnt wont
     really very go goes going""".split()  # noqa: SIM905 - a word list reads better as text
 )
+# Words of place and time in residents' reports ("opposite number 4", "for weeks now"): they
+# never say which service is needed, and matched services that happen to use them.
+REPORT_FILLER = frozenset(
+    """outside opposite near nearby next past towards toward located location front corner
+    side end top bottom beside behind between along again still now today yesterday week weeks
+    month months year years ago since number numbers please thanks thank hello hi dear regards
+    sir madam also just""".split()  # noqa: SIM905
+)
+
 # Words residents use -> words the catalogue uses (added to the query at a lower weight).
 EXPANSIONS = {
     "rubbish": ["waste", "bin"],
@@ -90,6 +100,11 @@ PHRASES = [
 ]
 # Weight of a match on a known word that begins the query's word.
 PREFIX_WEIGHT = 0.75
+# Typo correction costs about 0.1 ms a word: in a long description, only the first this many
+# unknown words are corrected (the rest are mostly names of places and people), so 2,000
+# characters of anything stay well under 30 ms. The per-index cache of corrections is bounded.
+FUZZY_WORDS_PER_QUERY = 40
+FUZZY_CACHE_SIZE = 20_000
 FIELD_WEIGHTS = {
     "name": 3.0,
     "synonyms": 2.0,
@@ -98,8 +113,13 @@ FIELD_WEIGHTS = {
     "label": 1.0,
     "description": 0.3,
     "form": 0.5,  # the form's questions and choices ("Table or wardrobe" for bulky waste)
+    # Report vocabulary (services/search_data/report_categories.toml): the category names of
+    # real reporting systems, and the words residents use in real reports.
+    "categories": 1.0,
+    "report_words": 2.0,
 }
 CURATED_BOOST = 1.5
+REPORTED_BOOST = 2.0
 K1, B = 1.2, 0.75
 # When the best result is a weak match, the page says so instead of listing it: a service with
 # hand-written content is weak if its words cover less than WEAK_COVERAGE_CURATED of the query,
@@ -109,6 +129,10 @@ WEAK_COVERAGE_CURATED = 0.15
 # ... and any result is weak if no query word matched it better than this (a typo correction
 # of 80 % similarity weighs 0.64): "purple elephant" must not become "pupil records".
 WEAK_STRONGEST = 0.7
+# Coverage is the share of the query's words a service matches, out of at most this many: a
+# resident's description of several sentences ("street light out by the alleyway next to the
+# coach house") names the problem in a few words and the place in the rest.
+COVERAGE_WORDS = 6
 # An FAQ of the best result is shown as the answer when its question shares at least this share
 # of the query's words, and the shared words are at least this share of the question's words.
 ANSWER_COVERAGE = 0.75
@@ -127,6 +151,11 @@ def normalise(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return [w for w in _split.split(normalise(text)) if w and w not in STOPWORDS]
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query that can say what is needed (no filler of place and time)."""
+    return [w for w in words(text) if w not in REPORT_FILLER]
 
 
 def tokens(text: str, *, stem: bool = True) -> list[str]:
@@ -150,6 +179,8 @@ class Doc:
     tier: str
     curated: bool
     council_id: int | None = None  # set on a council's reworded copy
+    described: bool = False  # has report vocabulary (judged like hand-written content)
+    reported: bool = False  # about a place: what residents report on a map
     terms: dict[str, float] = field(default_factory=dict)
     length: float = 0.0
 
@@ -194,9 +225,17 @@ class Method:
     fuzzy: bool = True
     coverage: bool = True
     curated_boost: float = CURATED_BOOST
+    report_vocabulary: bool = True
+    # Services about a place (a location-based service, or one with report vocabulary) rank
+    # higher: most of what residents describe at length is a problem somewhere.
+    reported_boost: float = REPORTED_BOOST
 
 
 FINAL = Method("final")
+# The method before the report vocabulary was added (measured in docs/benchmarks.md).
+FINAL_WITHOUT_VOCABULARY = Method(
+    "final without report language", report_vocabulary=False, reported_boost=1.0
+)
 BM25_PLAIN = Method(
     "bm25",
     stem=False,
@@ -205,6 +244,8 @@ BM25_PLAIN = Method(
     fuzzy=False,
     coverage=False,
     curated_boost=1.0,
+    report_vocabulary=False,
+    reported_boost=1.0,
 )
 
 
@@ -279,6 +320,14 @@ class Index:
             "label": s["lgsl_label"] if s["lgsl_label"] != s["name"] else "",
             "description": s["lgsl_description"],
         }
+        known = None
+        if self.method.report_vocabulary:
+            known = vocabulary.vocabulary_by_lgsl().get(s["lgsl"])
+        if known:
+            fields["categories"] = known.categories_text
+            fields["report_words"] = known.words_text
+            doc.described = True
+        doc.reported = bool(s.get("location_based")) or doc.described
         for name, text in fields.items():
             weight = FIELD_WEIGHTS[name] if self.method.weighted_fields else 1.0
             found = _field_tokens(text, self.method.stem)
@@ -291,10 +340,16 @@ class Index:
 
     def query_terms(self, text: str) -> list[tuple[str, float, int]]:
         """(index term, weight, which query word it came from)."""
-        raw = words(text)
+        report_language = self.method.report_vocabulary
+        raw = query_words(text) if report_language else words(text)
         result = []
+        corrections_left = FUZZY_WORDS_PER_QUERY
         for position, word in enumerate(raw):
             term = _stemmer.stemWord(word) if self.method.stem else word
+            if term not in self.idf and term not in self._expand_cache:
+                if corrections_left <= 0:
+                    continue
+                corrections_left -= 1
             for t, w in self._variants(term):
                 result.append((t, w, position))
             if self.method.expand:
@@ -324,6 +379,8 @@ class Index:
                         if term[:end] in self.idf:
                             cached.append((term[:end], PREFIX_WEIGHT))
                             break
+            if len(self._expand_cache) >= FUZZY_CACHE_SIZE:
+                self._expand_cache.clear()
             self._expand_cache[term] = cached
         return cached
 
@@ -344,7 +401,8 @@ class Index:
         terms = self.query_terms(text)
         if not terms:
             return []
-        total = len(words(text))
+        counted = query_words(text) if self.method.report_vocabulary else words(text)
+        total = min(len(counted), COVERAGE_WORDS)
         allowed = self._allowed(councils_by_tier)
         scores: dict[int, float] = defaultdict(float)
         # For each document, the best weight with which each query word matched it.
@@ -362,11 +420,13 @@ class Index:
         best: dict[int, Hit] = {}
         for i, score in scores.items():
             doc = self.docs[i]
-            coverage = sum(covered[i].values()) / total
+            coverage = min(sum(covered[i].values()) / total, 1.0)
             if self.method.coverage:
                 score *= 0.25 + coverage
             if doc.curated:
                 score *= self.method.curated_boost
+            if doc.reported:
+                score *= self.method.reported_boost
             hit = Hit(
                 doc.service_id,
                 doc.lgsl,
@@ -376,7 +436,7 @@ class Index:
                 score,
                 coverage,
                 doc.council_id,
-                doc.curated,
+                doc.curated or doc.described,
                 max(covered[i].values()),
             )
             current = best.get(doc.service_id)
@@ -513,6 +573,7 @@ def catalogue_rows() -> tuple[list[dict], list[dict], list[dict], list[dict]]:
             "lgsl_description",
             "tier",
             "curated",
+            "location_based",
         )
     )
     form_text = defaultdict(list)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from pocketcouncil.councils import queries as councils
 from pocketcouncil.councils.models import Council
-from pocketcouncil.services import actions, queries
+from pocketcouncil.services import actions, clarify, queries
 from pocketcouncil.services.forms import SearchForm
 from pocketcouncil.services.models import Topic
 
@@ -121,6 +121,19 @@ def search(request):
         lon=point.longitude if point else None,
         lat=point.latitude if point else None,
     )
+    question = None if outcome.answers else clarify.question_for(outcome.results)
+    question_error = None
+    if "service" in request.GET and question:
+        # The answer to the clarifying question settles the service: go straight to it.
+        chosen = next(
+            (o for o in question.options if str(o.lgsl) == request.GET["service"].strip()), None
+        )
+        if chosen is not None:
+            search_id = _unsign(request.GET.get("s", ""))
+            if search_id is not None:
+                actions.front_door_click_record(search_id=search_id, lgsl=chosen.lgsl)
+            return HttpResponseRedirect(chosen.url)
+        question_error = _("Choose the one that fits best")
     record_council = council
     if record_council is None and outcome.results:
         record_council = outcome.results[0].council
@@ -149,6 +162,8 @@ def search(request):
             "postcode": point,
             "served_here": served_here,
             "contact_councils": contact_councils,
+            "question": question,
+            "question_error": question_error,
         },
     )
 
@@ -203,7 +218,7 @@ def service_national(request, lgsl):
         except councils.NoCouncilHereError:
             error = _(
                 "The council that provides this service at that postcode is not on Pocket "
-                "Council. Use GOV.UK\u2019s \u201cFind your local council\u201d."
+                "Council. Use GOV.UK’s “Find your local council”."
             )
         else:
             return HttpResponseRedirect(queries.service_url(lgsl=lgsl, council=responsible.council))

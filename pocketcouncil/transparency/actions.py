@@ -213,17 +213,19 @@ def spending_import_file(
     """
     path = Path(path)
     with path.open("rb") as binary:
-        spending_import = spending_file_prepare(
-            council=council, upload=binary, file_name=path.name, actor=actor, keep_file=False
-        )
-        if mapping is not None:
+        # One transaction: a mapping that cannot be used leaves no half-made import behind.
+        with transaction.atomic():
+            spending_import = spending_file_prepare(
+                council=council, upload=binary, file_name=path.name, actor=actor, keep_file=False
+            )
+            if mapping is not None:
+                spending_import.mapping = mapping
             try:
-                spending_csv.check_mapping(mapping, spending_import.header)
+                spending_csv.check_mapping(spending_import.mapping, spending_import.header)
             except SpendingFileError as error:
                 raise SpendingImportError(str(error)) from None
-            spending_import.mapping = mapping
-        spending_import.state = ImportState.QUEUED
-        spending_import.save(update_fields=["mapping", "state"])
+            spending_import.state = ImportState.QUEUED
+            spending_import.save(update_fields=["mapping", "state"])
         return spending_import_run(
             spending_import=spending_import, binary=binary, actor=actor, progress=progress
         )

@@ -13,6 +13,8 @@ from fractions import Fraction
 from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from pocketcouncil.councils.models import Council, CouncilTier
 from pocketcouncil.transparency.models import (
@@ -42,7 +44,8 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"April {self.start.year} to March {self.end.year}"
+        years = {"year": self.start.year, "next": self.end.year}
+        return _("April %(year)s to March %(next)s") % years
 
     @property
     def year(self) -> int:
@@ -160,7 +163,7 @@ def spending_by_month(
     month = period.start
     while month <= period.end:
         pence, count = found.get(month, (0, 0))
-        months.append((month.strftime("%B %Y"), pence, count))
+        months.append((date_format(month, "F Y"), pence, count))
         keys.append(month.strftime("%Y-%m"))
         month = (month + dt.timedelta(days=32)).replace(day=1)
     return _with_shares(months, keys)
@@ -193,13 +196,13 @@ class PaymentFilter:
         parts = []
         if self.dimension and self.value is not None:
             label = Dimension(self.dimension).label
-            parts.append(f"{label}: {self.value or 'not named'}")
+            parts.append(f"{label}: {self.value or _('not named')}")
         if self.month:
-            parts.append(self.month.strftime("%B %Y"))
+            parts.append(date_format(self.month, "F Y"))
         else:
             parts.append(self.period.label)
         if self.search:
-            parts.append(f"matching “{self.search}”")
+            parts.append(_("matching “%(search)s”") % {"search": self.search})
         return ", ".join(parts)
 
 
@@ -677,3 +680,21 @@ def precepts_for_year(*, council: Council, financial_year: int) -> list[Precept]
         .prefetch_related("budget_lines")
         .order_by("kind", "name")
     )
+
+
+def spending_import_guesses(spending_import) -> dict | None:
+    """For an import waiting for its columns to be confirmed: whether its header was recognised
+    and, for each field, which guess was made and why (``spending_csv.guess_columns``), read
+    again from the stored file. None when the file is not kept (a command-line import)."""
+    from django.core.files.storage import default_storage
+
+    from pocketcouncil.transparency import spending_csv
+
+    if not spending_import.stored_file:
+        return None
+    try:
+        with default_storage.open(spending_import.stored_file, "rb") as binary:
+            info = spending_csv.preview(binary)
+    except (OSError, spending_csv.SpendingFileError):
+        return None
+    return {"header_recognised": info["header_recognised"], "reasons": info["reasons"]}

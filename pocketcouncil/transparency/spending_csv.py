@@ -49,6 +49,11 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "effectivedate",
         "dateofpayment",
         "postingdate",
+        # Ledger exports: the date the line was posted, and the accounting period. A period is
+        # usually YYYYMM (202404), which is not a date: the values decide (``guess_columns``).
+        "updated",
+        "dateupdated",
+        "period",
     ),
     "amount": (
         "netamount",
@@ -72,6 +77,12 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "vendor",
         "merchantname",
         "creditorname",
+        # Ledger exports often put the supplier's name in a column headed as an ID; it is taken
+        # only when its values are names, not numbers (``NAMES_ONLY``).
+        "supplierid",
+        "suppliercode",
+        "vendorid",
+        "creditorid",
     ),
     "service_area": (
         "servicearea",
@@ -82,6 +93,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "department",
         "servicelabel",
         "costcentredescription",
+        "nstrg",  # ledger "nominal structure" group, e.g. Nstrg(T)
+        "costcentre",
     ),
     "expense_type": (
         "expensetype",
@@ -95,6 +108,9 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "subjectivedescription",
         "expensecategory",
         "category",
+        "cipfsubj",  # CIPFA subjective heading, e.g. Cipfsubj(T)
+        "cipfsubs",  # CIPFA subjective subgroup
+        "subjective",
     ),
     "reference": (
         "transactionnumber",
@@ -119,8 +135,15 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Supplier headings taken only when the column holds names (some ledgers put the name under an
+# "ID" heading; others really hold a number there).
+NAMES_ONLY = frozenset({"supplierid", "suppliercode", "vendorid", "creditorid"})
+
 # How many lines from the top are searched for the header line.
 HEADER_SEARCH_LINES = 30
+# How many data lines are read to check a guess against the values (and shown to staff).
+SAMPLE_LINES = 20
+PREVIEW_LINES = 5
 # How far a payment date may be in the future before it is treated as a typing error.
 MAX_FUTURE_DAYS = 366
 MIN_YEAR = 2000
@@ -213,22 +236,94 @@ def looks_like_header(cells: list[str]) -> bool:
     return has_amount and has_other
 
 
-def guess_mapping(header: list[str]) -> dict[str, int | None]:
+def guess_mapping(
+    header: list[str], sample: list[list[str]] | None = None
+) -> dict[str, int | None]:
     """Which column (0-based) holds each field, or None. Each column is used at most once."""
+    return guess_columns(header, sample)[0]
+
+
+def guess_columns(
+    header: list[str], sample: list[list[str]] | None = None
+) -> tuple[dict[str, int | None], dict[str, str]]:
+    """The guessed mapping and, for each field, one plain sentence saying which guess was made.
+
+    Headings are matched against the names councils use (``HEADINGS``, best first). Where data
+    lines are given, a guess is checked against them: a date column must hold dates (so a
+    ``Period`` of 202404 is passed over for a real date column beside it), an amount column
+    amounts, and a supplier column headed as an ID (``Supplier ID(T)``) must hold names.
+    """
     normalised = [normalise_heading(c) for c in header]
     mapping: dict[str, int | None] = {}
+    reasons: dict[str, str] = {}
     used: set[int] = set()
     for field_name in FIELDS:
         mapping[field_name] = None
+        passed_over: list[str] = []
+        fallback = None  # the best heading match, used if no match has fitting values
         for candidate in HEADINGS[field_name]:
             index = next(
                 (i for i, n in enumerate(normalised) if n == candidate and i not in used), None
             )
-            if index is not None:
-                mapping[field_name] = index
-                used.add(index)
-                break
-    return mapping
+            if index is None:
+                continue
+            problem = _values_problem(field_name, candidate, _column(sample, index))
+            if mapping[field_name] is not None:  # chosen already: say why the others were not
+                passed_over.append(f"'{header[index]}' ({problem or 'a less likely heading'})")
+                continue
+            if problem:
+                passed_over.append(f"'{header[index]}' ({problem})")
+                if fallback is None and candidate not in NAMES_ONLY:
+                    fallback = index
+                continue
+            mapping[field_name] = index
+            used.add(index)
+            reasons[field_name] = f"column {index + 1} '{header[index]}': the heading says so" + (
+                "; its values are names" if candidate in NAMES_ONLY else ""
+            )
+        if mapping[field_name] is None and fallback is not None:
+            # The heading is right but the values are not (a file of bad lines): keep the
+            # heading's column, so each bad line is reported rather than the whole file refused.
+            mapping[field_name] = fallback
+            used.add(fallback)
+            reasons[field_name] = (
+                f"column {fallback + 1} '{header[fallback]}': the heading says so, but check it"
+            )
+        elif mapping[field_name] is None:
+            reasons[field_name] = "no column: no heading we know for it"
+        if passed_over:
+            reasons[field_name] += "; passed over " + ", ".join(passed_over)
+    return mapping, reasons
+
+
+def _column(sample: list[list[str]] | None, index: int) -> list[str]:
+    if not sample:
+        return []
+    return [row[index].strip() for row in sample if index < len(row) and row[index].strip()]
+
+
+def _values_problem(field_name: str, candidate: str, values: list[str]) -> str:
+    """Why the sample values do not fit the field ('' when they fit, or there are none)."""
+    if not values:
+        return ""
+    if field_name == "paid_on":
+        check, what = _parse_date_cached, "dates"
+    elif field_name == "amount":
+        check, what = parse_amount, "amounts"
+    elif candidate in NAMES_ONLY:
+        names = sum(1 for v in values if any(ch.isalpha() for ch in v) and not v.isdigit())
+        return "" if names * 2 > len(values) else f"its values are codes, e.g. {values[0][:20]}"
+    else:
+        return ""
+    bad = []
+    for value in values:
+        try:
+            check(value)
+        except ValueProblem:
+            bad.append(value)
+    if len(bad) * 2 > len(values):  # most values are not of the kind: the heading misleads
+        return f"its values are not {what}, e.g. {bad[0][:20]}"
+    return ""
 
 
 def check_mapping(mapping: dict[str, int | None], header: list[str]) -> None:
@@ -475,11 +570,19 @@ class Header:
     cells: list[str]
     line_number: int
     junk_lines: int
+    # False when no line had headings we know, and the first line with text was taken.
+    recognised: bool = True
 
 
 class SpendingReader:
     """Streams a spending file line by line, after locating its header.
 
+    The header is the first line with headings we know (a date or supplier heading and an
+    amount heading) within the first ``HEADER_SEARCH_LINES`` lines. When there is none, the
+    header is the first line with text in at least three cells (one for each required field;
+    blank and title lines are passed over), and the person says which column is which
+    (``--map`` or the staff page): finding the header never depends on recognising names.
+    Lines read while searching are kept and given back by ``lines`` and ``rows``.
     ``bytes_read`` reports progress through the underlying binary file.
     """
 
@@ -487,6 +590,7 @@ class SpendingReader:
         self.binary = binary
         self.text, self.encoding = open_text(binary)
         self.reader = csv.reader(self.text)
+        self._pending: list[tuple[int, list[str]]] = []
         self.header = self._find_header()
 
     def _records(self) -> Iterator[list[str]]:
@@ -501,18 +605,35 @@ class SpendingReader:
             ) from None
 
     def _find_header(self) -> Header:
-        for junk, cells in enumerate(self._records()):
+        seen: list[tuple[int, int, list[str]]] = []  # (first line, last line, cells)
+        previous = 0
+        for cells in self._records():
+            seen.append((previous + 1, self.reader.line_num, cells))
+            previous = self.reader.line_num
             if looks_like_header(cells):
-                # Trailing empty columns (a habit of spreadsheets) are dropped.
-                while cells and not cells[-1].strip():
-                    cells.pop()
-                return Header([c.strip() for c in cells], self.reader.line_num, junk_lines=junk)
-            if junk + 1 >= HEADER_SEARCH_LINES:
+                return self._header(seen, len(seen) - 1, recognised=True)
+            if len(seen) >= HEADER_SEARCH_LINES:
                 break
-        raise SpendingFileError(
-            "We could not find the header line (the one naming the date, amount and supplier "
-            f"columns) in the first {HEADER_SEARCH_LINES} lines."
-        )
+        # A usable header has a cell for each required field; a title line has one cell.
+        needed = len(REQUIRED_FIELDS)
+        filled = [sum(1 for c in cells if c.strip()) for _, _, cells in seen]
+        choice = next((i for i, n in enumerate(filled) if n >= needed), None)
+        if choice is None:
+            raise SpendingFileError(
+                f"We could not find the header line: none of the first {HEADER_SEARCH_LINES} "
+                f"lines has {needed} or more columns, and a spending file needs at least a date, "
+                "an amount and a supplier. Check the file was saved as CSV."
+            )
+        return self._header(seen, choice, recognised=False)
+
+    def _header(self, seen, index: int, *, recognised: bool) -> Header:
+        _, last_line, cells = seen[index]
+        self._pending = [(first, rest) for first, _, rest in seen[index + 1 :]]
+        # Trailing empty columns (a habit of spreadsheets) are dropped.
+        cells = list(cells)
+        while cells and not cells[-1].strip():
+            cells.pop()
+        return Header([c.strip() for c in cells], last_line, index, recognised)
 
     @property
     def bytes_read(self) -> int:
@@ -523,6 +644,8 @@ class SpendingReader:
 
     def lines(self) -> Iterator[tuple[int, list[str]]]:
         """(line number where the record starts, cells) for every line after the header."""
+        yield from self._pending
+        self._pending = []
         previous = self.reader.line_num
         for cells in self._records():
             yield previous + 1, cells
@@ -532,25 +655,28 @@ class SpendingReader:
         self, mapping: dict[str, int | None], *, today: dt.date
     ) -> Iterator[ParsedRow | Issue]:
         parse = LineParser(mapping, self.header.cells, today=today).parse
-        previous = self.reader.line_num
-        for cells in self._records():
-            yield parse(cells, previous + 1)
-            previous = self.reader.line_num
+        for line_number, cells in self.lines():
+            yield parse(cells, line_number)
 
 
-def preview(binary: BinaryIO, *, lines: int = 5) -> dict:
-    """What staff see before importing: encoding, header, guessed mapping, first lines."""
+def preview(binary: BinaryIO, *, lines: int = PREVIEW_LINES) -> dict:
+    """What staff see before importing: encoding, header, guessed mapping and why each column
+    was guessed, the first lines."""
     reader = SpendingReader(binary)
     sample = []
     for _, cells in reader.lines():
-        sample.append(cells)
-        if len(sample) >= lines:
+        if any(c.strip() for c in cells):
+            sample.append(cells)
+        if len(sample) >= max(lines, SAMPLE_LINES):
             break
+    mapping, reasons = guess_columns(reader.header.cells, sample)
     return {
         "encoding": reader.encoding,
         "header": reader.header.cells,
         "header_line": reader.header.line_number,
+        "header_recognised": reader.header.recognised,
         "junk_lines": reader.header.junk_lines,
-        "mapping": guess_mapping(reader.header.cells),
-        "sample": sample,
+        "mapping": mapping,
+        "reasons": reasons,
+        "sample": sample[:lines],
     }

@@ -162,6 +162,10 @@ def import_detail(request, pk):
             else:
                 messages.error(request, str(error))
     spending_import.refresh_from_db()
+    guesses = queries.spending_import_guesses(spending_import) if form is not None else None
+    if guesses and form is not None:
+        for name, reason in guesses["reasons"].items():
+            form.fields[name].help_text = reason
     running = spending_import.state in (ImportState.QUEUED, ImportState.RUNNING)
     issues = ImportIssue.objects.filter(spending_import=spending_import)
     return render(
@@ -170,6 +174,7 @@ def import_detail(request, pk):
         {
             "spending_import": spending_import,
             "form": form,
+            "guesses": guesses,
             "running": running,
             "issues": issues[:ISSUES_SHOWN],
             "issue_count": issues.count(),

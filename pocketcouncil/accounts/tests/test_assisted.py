@@ -82,6 +82,11 @@ def test_the_residents_sign_in_settings_stay_out_of_reach(client, officer, tom, 
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"] == "/staff/assist/"
+    # The same pages in Welsh are out of reach too.
+    for path in ("/cy/accounts/email/", "/cy/accounts/2fa/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"] == "/cy/staff/assist/"
     assert client.get("/your-account/sign-out-everywhere/").status_code == 404
 
 

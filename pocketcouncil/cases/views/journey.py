@@ -115,6 +115,9 @@ def report_start(request, lgsl: int):
         council_slug = request.POST.get("council", "")
         if re.fullmatch(r"[-a-z0-9_]{1,60}", council_slug):
             draft["council"] = council_slug
+        # What the resident already typed elsewhere ("Ask us"), carried into the description.
+        if description := request.POST.get("description", "").strip()[:2000]:
+            draft["prefill"] = {"description": description}
         request.session[SESSION_KEY] = drafts
         _save(request, draft_id, draft)
         first = "where" if service.location_based else "council"
@@ -126,6 +129,7 @@ def report_start(request, lgsl: int):
             "service": service,
             "required_level": required_level(service),
             "council_slug": request.GET.get("council", "")[:60],
+            "description": request.GET.get("description", "").strip()[:2000],
         },
     )
 
@@ -244,7 +248,11 @@ def report_details(request, lgsl: int, draft_id: str):
         return redirect(_step_url("council", lgsl, draft_id))
     anonymous = not request.user.is_authenticated
     form_class = details_form_class(service, anonymous=anonymous)
-    initial = {**draft.get("attributes", {}), **draft.get("fields", {})}
+    initial = {
+        **draft.get("prefill", {}),
+        **draft.get("attributes", {}),
+        **draft.get("fields", {}),
+    }
     form = form_class(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         new_photos = form.cleaned_data["photos"]

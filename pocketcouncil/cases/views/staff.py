@@ -13,8 +13,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pocketcouncil.accounts import permissions
@@ -217,7 +219,7 @@ def fill_template(body: str, case: Case) -> str:
         "reference": case.reference,
         "service": case.service.name,
         "council": case.council.name,
-        "due_date": timezone.localtime(case.due_at).strftime("%-d %B %Y") if case.due_at else "",
+        "due_date": date_format(timezone.localtime(case.due_at), "j F Y") if case.due_at else "",
         "status": str(CaseStatus(case.status).label).lower(),
     }
 
@@ -395,7 +397,9 @@ def bulk(request, slug: str):
         except (actions.CaseInputError, workflow.CaseTransitionNotAllowedError, PermissionDenied):
             failed.append(case.reference)
     if done:
-        messages.success(request, _("%(n)d cases updated.") % {"n": done})
+        messages.success(
+            request, ngettext("%(n)d case updated.", "%(n)d cases updated.", done) % {"n": done}
+        )
     if failed:
         messages.error(
             request, _("These could not be changed: %(refs)s") % {"refs": ", ".join(failed)}

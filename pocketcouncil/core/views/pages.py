@@ -54,7 +54,7 @@ def find(request):
                 "q",
                 _(
                     "%(postcode)s is not in an area served by a council on Pocket Council. "
-                    "Use GOV.UK's \u201cFind your local council\u201d to find who serves it."
+                    "Use GOV.UK's “Find your local council” to find who serves it."
                 )
                 % {"postcode": postcode.postcode},
             )
@@ -74,7 +74,7 @@ def find(request):
         form.add_error(
             "q",
             _(
-                "We could not find a place called \u201c%(text)s\u201d. Check the spelling, "
+                "We could not find a place called “%(text)s”. Check the spelling, "
                 "enter a postcode, or choose your council from the list below."
             )
             % {"text": text},

@@ -55,7 +55,7 @@ def test_a_postcode_in_the_question_routes_the_results(client):
             "postcode is not a full UK postcode, like OX4 3BD.",
         ),
         ({"q": "bins", "limit": "500"}, 422, "The request is not valid."),
-        ({"q": "x" * 201}, 422, "The request is not valid."),
+        ({"q": "x" * 2001}, 422, "q must be 2,000 characters or fewer (it has 2,001)."),
     ],
 )
 def test_errors_are_json(client, params, status, detail):

@@ -17,7 +17,7 @@ from pocketcouncil.accounts.tests.factories import StaffRoleFactory, UserFactory
 from pocketcouncil.accounts.tests.helpers import sign_in_with_mfa
 from pocketcouncil.core.testing import hostile_settings
 from pocketcouncil.transparency import spending_csv
-from pocketcouncil.transparency.models import SpendingImport
+from pocketcouncil.transparency.models import ImportState, SpendingImport
 from pocketcouncil.transparency.spending_csv import (
     Issue,
     LineParser,
@@ -165,6 +165,16 @@ def test_junk_files_get_an_error_summary_and_store_no_import(admin_client, counc
     if b"amount" in data.lower():  # could be a real header; the property is about junk
         return
     response = _upload(admin_client, council, data, name="<script>.csv")
+    if response.status_code == 302:
+        # Three or more columns with headings we do not know: kept, waiting for staff to say
+        # which column is which (issue 16), never imported on a guess.
+        spending_import = SpendingImport.objects.get(council=council)
+        assert spending_import.state == ImportState.PENDING
+        assert len(spending_import.header) >= 3
+        html = admin_client.get(response["Location"]).content.decode()
+        assert "<script>.csv" not in html
+        spending_import.delete()
+        return
     assert response.status_code == 200
     html = response.content.decode()
     assert "govuk-error-summary" in html

@@ -294,9 +294,9 @@ def test_utf8_file_with_a_stray_windows_byte_late_in_the_file(council, tmp_path)
     assert Payment.objects.filter(spending_import=result, supplier="Café Rouge").exists()
 
 
-def test_a_file_without_a_recognisable_header_is_refused(council, tmp_path):
+def test_a_file_without_a_recognisable_header_needs_the_columns_chosen(council, tmp_path):
     path = write_csv(tmp_path, "a,b,c\n1,2,3\n")
-    with pytest.raises(actions.SpendingImportError, match="could not find the header"):
+    with pytest.raises(actions.SpendingImportError, match="Choose the column for"):
         actions.spending_import_file(council=council, path=path, actor=None)
     assert not SpendingImport.objects.filter(council=council).exists()
 

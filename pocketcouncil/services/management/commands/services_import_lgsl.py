@@ -7,12 +7,14 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from pocketcouncil.services import actions, content, lgsl
+from pocketcouncil.services.management.commands.services_content_load import write_report
 
 
 class Command(BaseCommand):
     help = (
         "Import the Local Government Service List (data/lgsl/esd_services_lgsl.csv) into the "
-        "service catalogue, then apply the hand-written plain-English content. Running it again "
+        "service catalogue, then apply the hand-written plain-English content (the files in "
+        "pocketcouncil/services/content/, as services_content_load does). Running it again "
         "changes nothing; it reports what it added, changed and skipped."
     )
 
@@ -40,13 +42,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  skipped line {line}: {why}")
         if not no_content:
             try:
-                applied = actions.catalogue_content_apply(entries=content.SERVICES)
-            except actions.ServiceNotInCatalogueError as error:
+                applied = actions.catalogue_content_apply(entries=content.load_services())
+            except (actions.ServiceNotInCatalogueError, content.ContentFileError) as error:
                 raise CommandError(str(error)) from None
-            for label in sorted({*applied.created, *applied.changed, *applied.unchanged}):
-                self.stdout.write(
-                    f"Hand-written {label}: {applied.created[label]} added, "
-                    f"{applied.changed[label]} changed, {applied.unchanged[label]} unchanged, "
-                    f"{applied.deleted[label]} removed."
-                )
+            write_report(self.stdout, applied)
         self.stdout.write(self.style.SUCCESS("Service catalogue up to date."))

@@ -54,7 +54,17 @@ class Command(BaseCommand):
             if field not in spending_csv.FIELDS or not column.isdigit():
                 raise CommandError(f"--map {item}: expected FIELD=COLUMN, e.g. amount=7.")
             mapping[field] = int(column) - 1 if int(column) else None
-        self._show_mapping(info, mapping)
+        self._show_mapping(info, mapping, given={item.partition("=")[0] for item in options["map"]})
+        try:
+            spending_csv.check_mapping(mapping, info["header"])
+        except spending_csv.SpendingFileError as error:
+            if options["dry_run"]:
+                self.stdout.write(f"Not ready to import: {error}")
+                return
+            raise CommandError(
+                f"{error} Say which column holds it with --map FIELD=COLUMN, e.g. --map "
+                "amount=8 (the columns are listed above)."
+            ) from None
         if options["dry_run"]:
             return
         progress = None
@@ -89,12 +99,24 @@ class Command(BaseCommand):
         if more > 0:
             self.stdout.write(f"  ... and {more} more (see the import's page).")
 
-    def _show_mapping(self, info, mapping):
+    def _show_mapping(self, info, mapping, *, given):
+        where = f"header on line {info['header_line']}"
+        if not info["header_recognised"]:
+            where += " (no heading we know, so the first line with text is taken as the header)"
         self.stdout.write(
-            f"Encoding {info['encoding']}; header on line {info['header_line']}: "
+            f"Encoding {info['encoding']}; {where}: "
             + ", ".join(f"{i + 1}={h}" for i, h in enumerate(info["header"]))
         )
         for field in spending_csv.FIELDS:
             index = mapping.get(field)
-            column = f"column {index + 1} ({info['header'][index]})" if index is not None else "-"
-            self.stdout.write(f"  {spending_csv.FIELD_LABELS[field]}: {column}")
+            if index is None:
+                column = "-"
+            elif index < len(info["header"]):
+                column = f"column {index + 1} ({info['header'][index]})"
+            else:
+                column = f"column {index + 1} (there is no such column)"
+            if field in given:
+                why = "as given by --map"
+            else:
+                why = "guessed from " + info["reasons"][field]
+            self.stdout.write(f"  {spending_csv.FIELD_LABELS[field]}: {column} [{why}]")
