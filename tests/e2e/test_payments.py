@@ -1,5 +1,6 @@
 """Pay and book in a real browser against the fake GOV.UK Pay: bulky waste paid, declined then
-paid, and cancelled on the card page; with JavaScript on and off.
+paid, and cancelled on the card page; garden waste subscribed and paid; a penalty charge found
+and paid at the discount; each with JavaScript on and off.
 
 The site here is its own server (its demo councils' GOV.UK Pay accounts point at a fake GOV.UK
 Pay started in this process, whose webhooks go back to the site over HTTP)."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import UTC, datetime
 
 import pytest
 
@@ -121,3 +123,50 @@ def test_bulky_waste_cancelled_on_the_card_page_keeps_the_day(resident, pay_site
             "SELECT status FROM payments_bulkybooking WHERE id = ?", (booking,)
         ).fetchone()
     assert status == "held"
+
+
+def _pay_on_card_page(page, back: str) -> None:
+    page.wait_for_url(re.compile(r"/card/"))
+    assert "Enter card details" in page.content()
+    page.get_by_role("button", name="Pay now").click()
+    page.wait_for_url(re.compile(back))
+
+
+def test_garden_waste_subscribed_and_paid(resident, javascript):
+    page = resident.page
+    page.goto("/garden-waste/oxford/subscribe/")
+    resident.step("subscribe")
+    page.get_by_label("2", exact=True).check()
+    page.get_by_label("Address for the bins").fill(
+        f"{'3' if javascript else '5'} Iffley Road, OX4 1EA"
+    )
+    page.get_by_role("button", name="Continue to payment").click()
+    _pay_on_card_page(page, r"/garden-waste/subscriptions/\d+/$")
+    resident.step("active")
+    assert page.get_by_role("heading", name="Subscription active").is_visible()
+    assert "£100.00" in page.content()  # two bins at the demo's £50 a year
+
+
+def test_penalty_charge_found_and_paid_at_the_discount(resident, pay_site, javascript):
+    pcn, vrm = ("OX10000001", "PN61ABC") if javascript else ("OX10000002", "PN61ABD")
+    with sqlite3.connect(pay_site.folder / "site.sqlite3") as db:
+        (council,) = db.execute("SELECT id FROM councils_council WHERE slug = 'oxford'").fetchone()
+        db.execute(
+            "INSERT INTO payments_penaltycharge (council_id, pcn_number, vrm, contravention,"
+            " issued_on, full_amount, discount_amount, discount_days, status, paid_amount,"
+            " imported_at) VALUES (?, ?, ?, 'Parked in a permit bay', ?, 7000, 3500, 14,"
+            " 'outstanding', 0, CURRENT_TIMESTAMP)",
+            (council, pcn, vrm, datetime.now(tz=UTC).date().isoformat()),
+        )
+    page = resident.page
+    page.goto("/parking-fine/oxford/pay/")
+    resident.step("find")
+    page.get_by_label("Penalty charge notice (PCN) number").fill(pcn.lower())
+    page.get_by_label("Vehicle registration").fill(vrm[:4] + " " + vrm[4:])
+    page.get_by_role("button", name="Find the penalty charge").click()
+    page.wait_for_url(re.compile(r"/parking-fine/charges/\d+/$"))
+    resident.step("charge")
+    page.get_by_role("button", name=re.compile(r"Pay £35.00")).click()
+    _pay_on_card_page(page, r"/parking-fine/payments/[^/]+/$")
+    resident.step("paid")
+    assert page.get_by_role("heading", name="Penalty charge paid").is_visible()
