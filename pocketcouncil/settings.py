@@ -363,3 +363,13 @@ CASES_REPORTS_PER_HOUR_PER_ACCOUNT = config.env_int(env, "CASES_REPORTS_PER_HOUR
 # --- Payments (issue 20, docs/payments.md) ----------------------------------------------------
 # Encrypts councils' GOV.UK Pay keys at rest (a Fernet key); derived from SECRET_KEY when unset.
 PAYMENTS_ENCRYPTION_KEY = env.get("PAYMENTS_ENCRYPTION_KEY", "")
+# "Pay" buttons are forms whose answer redirects to GOV.UK Pay's card pages; browsers apply the
+# CSP form-action to that redirect, so the card pages' origin must be allowed. Outside
+# production the fake GOV.UK Pay of scripts/run_dev.sh (port 8010) is allowed too.
+PAYMENTS_CARD_ORIGINS = env.get(
+    "PAYMENTS_CARD_ORIGINS",
+    "https://card.payments.service.gov.uk" + ("" if PRODUCTION else " http://127.0.0.1:8010"),
+).split()
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].extend(PAYMENTS_CARD_ORIGINS)
+# Where load_demo points the demo councils' GOV.UK Pay accounts (the fake, never the real one).
+PAYMENTS_DEMO_PAY_URL = env.get("PAYMENTS_DEMO_PAY_URL", "http://127.0.0.1:8010")

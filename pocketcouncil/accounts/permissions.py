@@ -295,6 +295,7 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     # payments (issue 20)
     ("payments.view", "payments:staff-payments", gettext_lazy("Payments and bookings")),
     ("payments.approve", "payments:staff-permits", gettext_lazy("Parking permit approvals")),
+    ("payments.approve", "payments:staff-concessions", gettext_lazy("Concession approvals")),
     ("payments.manage", "payments:staff-account", gettext_lazy("GOV.UK Pay account")),
 )
 

@@ -25,7 +25,7 @@ from pocketcouncil.accounts import queries as accounts_queries
 from pocketcouncil.cases import actions as case_actions
 from pocketcouncil.cases.workflow import CaseStatus, CloseReason
 from pocketcouncil.payments import actions as pay
-from pocketcouncil.payments import purposes
+from pocketcouncil.payments import concessions, purposes
 from pocketcouncil.payments.models import (
     FINISHED_STATUSES,
     BookingStatus,
@@ -175,6 +175,10 @@ def bulky_booking_create(
     address = (address or "").strip()
     if not address:
         raise pay.PaymentsInputError(_("Enter the collection address"), field="address")
+    # The concession price only once staff have approved the resident's claim.
+    concession = concessions.is_approved(council=council, resident=resident)
+    if concession:
+        total, vat = concessions.discounted(total, vat, charges.bulky_concession_percent)
     slot = CollectionSlot.objects.filter(pk=slot_id, council=council).first()
     today = timezone.localdate(timezone.now(), LONDON)
     if slot is None or slot.date <= today:
@@ -207,6 +211,7 @@ def bulky_booking_create(
                 items=lines,
                 amount=total,
                 vat_amount=vat,
+                concession=concession,
                 submission_key=submission_key,
             )
     except IntegrityError:

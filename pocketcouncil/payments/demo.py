@@ -25,7 +25,7 @@ ITEMS = [
 
 
 def load(report: DemoReport) -> None:
-    base_url = getattr(settings, "PAYMENTS_DEMO_PAY_URL", "") or FAKE_PAY_URL
+    base_url = settings.PAYMENTS_DEMO_PAY_URL or FAKE_PAY_URL
     today = timezone.localdate()
     for council in Council.objects.filter(is_demo=True, slug__in=DEV_ACCOUNTS):
         account = PayAccount.objects.filter(council=council).first()

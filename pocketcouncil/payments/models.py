@@ -547,3 +547,71 @@ class PermitApplication(models.Model):
 
     def __str__(self):
         return self.permit_number or f"Permit application {self.pk}"
+
+
+# --- concessions ---------------------------------------------------------------------------------
+
+
+class ConcessionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Not approved")
+
+
+def concession_evidence_path(instance, filename: str) -> str:
+    return f"concessions/{instance.council_id}/{instance.evidence_token}"
+
+
+class ConcessionClaim(models.Model):
+    """A resident's claim to council tax reduction, which earns the council's concession
+    prices (bulky waste today) once staff have checked the evidence and approved it."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Why we hold it: the lower price is for you, once we have checked it."),
+    )
+    evidence = models.FileField(
+        upload_to=concession_evidence_path,
+        help_text=_("Why we hold it: proof you get council tax reduction. Staff only."),
+    )
+    evidence_token = models.CharField(max_length=32, unique=True)
+    evidence_type = models.CharField(max_length=40)
+    status = models.CharField(
+        max_length=10, choices=ConcessionStatus.choices, default=ConcessionStatus.SUBMITTED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    submission_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["council", "status"], name="concession_council_status")]
+
+    def __str__(self):
+        return f"Concession claim {self.pk}"
+
+
+class ConcessionEvent(models.Model):
+    """The audit trail of a concession claim: who sent or decided it, when. Append-only."""
+
+    claim = models.ForeignKey(ConcessionClaim, on_delete=models.PROTECT, related_name="events")
+    status = models.CharField(max_length=10, choices=ConcessionStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.claim_id} {self.status}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pocketcouncil.payments.views import bulky, garden, pay, pcn, permits, staff
+from pocketcouncil.payments.views import bulky, concessions, garden, pay, pcn, permits, staff
 
 app_name = "payments"
 
@@ -43,6 +43,20 @@ urlpatterns = [
         "staff/<slug:slug>/payments/permits/<int:pk>/evidence/",
         permits.staff_evidence,
         name="staff-permit-evidence",
+    ),
+    path("concessions/<slug:slug>/", concessions.apply, name="concession-apply"),
+    path(
+        "staff/<slug:slug>/payments/concessions/", concessions.staff_queue, name="staff-concessions"
+    ),
+    path(
+        "staff/<slug:slug>/payments/concessions/<int:pk>/",
+        concessions.staff_decide,
+        name="staff-concession",
+    ),
+    path(
+        "staff/<slug:slug>/payments/concessions/<int:pk>/evidence/",
+        concessions.staff_evidence,
+        name="staff-concession-evidence",
     ),
     path("parking-fine/<slug:slug>/pay/", pcn.find, name="pcn-find"),
     path("parking-fine/charges/<int:pk>/", pcn.charge_page, name="pcn-charge"),

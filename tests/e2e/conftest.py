@@ -84,7 +84,12 @@ def _require_chromium():
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Site:
     _require_chromium()
-    folder = tmp_path_factory.mktemp("site")
+    yield from start_site(tmp_path_factory.mktemp("site"))
+
+
+def start_site(folder: Path, extra_env: dict | None = None):
+    """Migrate, load the demo and serve a site in ``folder``; yields it, stops it after.
+    ``extra_env`` adds settings (tests/e2e/test_payments.py points it at a fake GOV.UK Pay)."""
     port = _free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
@@ -101,6 +106,7 @@ def site(tmp_path_factory) -> Site:
         # No network here: every map tile is one plain local image, so the map still works.
         "CASES_MAP_TILES_URL": f"http://127.0.0.1:{port}/static/pocketcouncil/blank-tile.png",
         "POCKETCOUNCIL_SITE_URL": f"http://127.0.0.1:{port}",
+        **(extra_env or {}),
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (

@@ -18,7 +18,7 @@ from pocketcouncil.accounts.permissions import staff_required
 from pocketcouncil.accounts.stepup import requires_level
 from pocketcouncil.councils.models import Council
 from pocketcouncil.payments import actions as pay
-from pocketcouncil.payments import bulky
+from pocketcouncil.payments import bulky, concessions
 from pocketcouncil.payments.forms import GovForm
 from pocketcouncil.payments.models import BookingStatus, BulkyBooking, PaymentStatus
 from pocketcouncil.payments.views.staff import _council as staff_council
@@ -133,7 +133,14 @@ def book(request, slug: str):
     return render(
         request,
         "payments/bulky_book.html",
-        {"council": council, "form": form, "items": items, "slots": slots, "charges": charges},
+        {
+            "council": council,
+            "form": form,
+            "items": items,
+            "slots": slots,
+            "charges": charges,
+            "concession": concessions.claim_for(council=council, resident=request.user),
+        },
     )
 
 
