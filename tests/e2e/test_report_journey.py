@@ -5,6 +5,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -57,7 +58,8 @@ def test_find_the_service_and_report_fly_tipping(visit, tmp_path):
     assert "Reported by a resident" in page.content()
     visit.step("check")
     page.get_by_role("button", name="Send report").click()
-    assert "Report sent" in page.title()
+    # Sending redirects to the confirmation page; wait for it to load (a loaded machine is slow).
+    expect(page).to_have_title(re.compile("Report sent"))
     reference = page.locator(".govuk-panel__body strong").inner_text()
     assert re.fullmatch(r"[A-Z]{2,4}-\d\d-\d{6}", reference)
     visit.step("sent")
