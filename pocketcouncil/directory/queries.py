@@ -159,12 +159,11 @@ def _bounding_box(near: Near) -> Q:
 
 def _nearby(near: Near, council=None) -> dict[str, float]:
     """Service id -> distance in metres to its nearest location within the radius."""
-    locations = Location.objects.filter(_bounding_box(near))
+    # From the locations (the point index narrows them to the box) to their services.
+    locations = Location.objects.filter(_bounding_box(near), services_at__isnull=False)
     if council is not None:
         locations = locations.filter(council=council)
-    rows = ServiceAtLocation.objects.filter(location__in=locations).values_list(
-        "service_id", "location__latitude", "location__longitude"
-    )
+    rows = locations.values_list("services_at__service_id", "latitude", "longitude")
     best: dict[str, float] = {}
     for service_id, lat, lon in rows:
         d = distance_m(near.latitude, near.longitude, lat, lon)
