@@ -22,18 +22,22 @@ def setup_django() -> None:
     if _READY:
         return
     pg = os.environ.get("BENCH_DATABASE_URL", "")
+    # Engineers sharing one PostgreSQL server each name their own scratch database.
+    name = os.environ.get("BENCH_DATABASE_NAME", "pocketcouncil_bench")
+    if not name.replace("_", "").isalnum():
+        raise ValueError("BENCH_DATABASE_NAME: letters, digits and underscores only")
     reuse = os.environ.get("BENCH_REUSE") == "1"
     if pg and reuse:
         # Keep the scratch database a previous run filled; migrations still apply.
-        os.environ["DATABASE_URL"] = f"{pg.rsplit('/', 1)[0]}/pocketcouncil_bench"
+        os.environ["DATABASE_URL"] = f"{pg.rsplit('/', 1)[0]}/{name}"
     elif pg:
         import psycopg
 
         base = pg.rsplit("/", 1)[0]
         with psycopg.connect(pg, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS pocketcouncil_bench")
-            conn.execute("CREATE DATABASE pocketcouncil_bench")
-        os.environ["DATABASE_URL"] = f"{base}/pocketcouncil_bench"
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            conn.execute(f"CREATE DATABASE {name}")
+        os.environ["DATABASE_URL"] = f"{base}/{name}"
     else:
         folder = tempfile.mkdtemp(prefix="pocketcouncil-bench-")
         os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"

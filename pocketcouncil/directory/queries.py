@@ -145,25 +145,26 @@ class SearchResult:
     distances: dict[str, float]
 
 
-def _bounding_box(near: Near) -> Q:
+def _bounding_box(near: Near, prefix: str = "") -> Q:
     dlat = math.degrees(near.radius_m / EARTH_RADIUS_M)
     coslat = max(math.cos(math.radians(near.latitude)), 0.01)
     dlon = math.degrees(near.radius_m / (EARTH_RADIUS_M * coslat))
     return Q(
-        latitude__gte=near.latitude - dlat,
-        latitude__lte=near.latitude + dlat,
-        longitude__gte=near.longitude - dlon,
-        longitude__lte=near.longitude + dlon,
+        **{
+            f"{prefix}latitude__gte": near.latitude - dlat,
+            f"{prefix}latitude__lte": near.latitude + dlat,
+            f"{prefix}longitude__gte": near.longitude - dlon,
+            f"{prefix}longitude__lte": near.longitude + dlon,
+        }
     )
 
 
-def _nearby(near: Near, council=None) -> dict[str, float]:
-    """Service id -> distance in metres to its nearest location within the radius."""
-    locations = Location.objects.filter(_bounding_box(near))
-    if council is not None:
-        locations = locations.filter(council=council)
-    rows = ServiceAtLocation.objects.filter(location__in=locations).values_list(
-        "service_id", "location__latitude", "location__longitude"
+def _distances(query: QuerySet[Service], near: Near) -> dict[str, float]:
+    """Service id -> metres to its nearest location within the radius, for the services of
+    ``query``: one query from the locations in the circle's bounding box (the point index),
+    exact distances in Python."""
+    rows = query.filter(_bounding_box(near, "locations_at__location__")).values_list(
+        "pk", "locations_at__location__latitude", "locations_at__location__longitude"
     )
     best: dict[str, float] = {}
     for service_id, lat, lon in rows:
@@ -231,22 +232,25 @@ def service_search(
     """Services matching every filter given (see ``_filtered``): nearest first near a point,
     else by name. ``open_at``: only services whose opening times include that moment."""
     query = _filtered(**filters)
-    if open_at is not None:
-        if near is not None:
-            distances = _nearby(near, filters.get("council"))
-            query = query.filter(pk__in=list(distances))
-        ids = list(query.order_by("name", "id").values_list("pk", flat=True))
-        query = Service.objects.filter(pk__in=_open_at(ids, open_at))
     if near is not None:
-        distances = _nearby(near, filters.get("council"))
-        ids = list(query.filter(pk__in=list(distances)).values_list("pk", flat=True))
-        ids.sort(key=lambda i: (distances[i], i))
+        distances = _distances(query, near)
+        ids = sorted(distances, key=lambda i: (distances[i], i))
+        if open_at is not None:
+            ids = _open_at(ids, open_at)
         page_ids = ids[offset : offset + limit]
         by_id = Service.objects.select_related("organization").in_bulk(page_ids)
         return SearchResult(
             total=len(ids),
             services=[by_id[i] for i in page_ids],
             distances={i: distances[i] for i in page_ids},
+        )
+    if open_at is not None:
+        ids = _open_at(list(query.order_by("name", "id").values_list("pk", flat=True)), open_at)
+        by_id = Service.objects.select_related("organization").in_bulk(ids[offset : offset + limit])
+        return SearchResult(
+            total=len(ids),
+            services=[by_id[i] for i in ids[offset : offset + limit]],
+            distances={},
         )
     total = query.count()
     services = list(
