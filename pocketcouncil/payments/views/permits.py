@@ -6,7 +6,7 @@ import secrets
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +21,7 @@ from pocketcouncil.payments import permits
 from pocketcouncil.payments.forms import GovForm
 from pocketcouncil.payments.models import PaymentStatus, PermitApplication, PermitStatus
 from pocketcouncil.payments.views.staff import _council as staff_council
+from pocketcouncil.payments.views.staff import evidence_response
 
 REASON = gettext_lazy("to make sure permits only go to people who live in the zone")
 
@@ -202,7 +203,4 @@ def staff_decide(request, slug: str, pk: int):
 @staff_required
 def staff_evidence(request, slug: str, pk: int):
     _council, application = _staff_application(request, slug, pk)
-    response = FileResponse(application.evidence.open("rb"), content_type=application.evidence_type)
-    response["Content-Disposition"] = "attachment"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_response(application.evidence, application.evidence_type)

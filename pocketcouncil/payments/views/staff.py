@@ -8,7 +8,7 @@ import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -223,3 +223,11 @@ def account(request, slug: str):
             "webhook_url": request.build_absolute_uri(f"/payments/webhook/{council.slug}/"),
         },
     )
+
+
+def evidence_response(file, content_type: str) -> FileResponse:
+    """A resident's uploaded evidence for staff: always downloaded, never cached."""
+    response = FileResponse(file.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = "attachment"
+    response["Cache-Control"] = "private, no-store"
+    return response
