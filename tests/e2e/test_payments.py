@@ -12,6 +12,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from pocketcouncil.payments.fake_pay import DEV_ACCOUNTS, FakePayServer
 from tests.e2e.conftest import AXE, Checker, _require_chromium, start_site
@@ -83,7 +84,7 @@ def _book(visit) -> None:
     page.locator("input[name=slot]").first.check()
     page.get_by_role("button", name="Continue to payment").click()
     page.wait_for_url(re.compile(r"/card/"))
-    assert "Enter card details" in page.content()
+    expect(page.locator("body")).to_contain_text("Enter card details")
 
 
 def test_bulky_waste_booked_and_paid(resident):
@@ -93,7 +94,7 @@ def test_bulky_waste_booked_and_paid(resident):
     page.wait_for_url(re.compile(r"/bulky-waste/bookings/\d+/$"))
     resident.step("booked")
     assert page.get_by_role("heading", name="Collection booked").is_visible()
-    assert "£15.00" in page.content()
+    expect(page.locator("body")).to_contain_text("£15.00")
 
 
 def test_bulky_waste_declined_then_paid(resident):
@@ -102,7 +103,7 @@ def test_bulky_waste_declined_then_paid(resident):
     page.get_by_role("button", name="Pay with a card that is declined").click()
     page.wait_for_url(re.compile(r"/bulky-waste/bookings/\d+/$"))
     resident.step("declined")
-    assert "Your payment did not go through" in page.content()
+    expect(page.locator("body")).to_contain_text("Your payment did not go through")
     page.get_by_role("button", name=re.compile("Pay £15.00")).click()
     page.wait_for_url(re.compile(r"/card/"))
     page.get_by_role("button", name="Pay now").click()
@@ -115,8 +116,8 @@ def test_bulky_waste_cancelled_on_the_card_page_keeps_the_day(resident, pay_site
     _book(resident)
     page.get_by_role("button", name="Cancel payment").click()
     page.wait_for_url(re.compile(r"/bulky-waste/bookings/\d+/$"))
-    assert "Your payment did not go through" in page.content()
-    assert "We are holding this collection day" in page.content()
+    expect(page.locator("body")).to_contain_text("Your payment did not go through")
+    expect(page.locator("body")).to_contain_text("We are holding this collection day")
     booking = int(re.search(r"/bookings/(\d+)/", page.url).group(1))
     with sqlite3.connect(pay_site.folder / "site.sqlite3") as db:
         (status,) = db.execute(
@@ -127,7 +128,7 @@ def test_bulky_waste_cancelled_on_the_card_page_keeps_the_day(resident, pay_site
 
 def _pay_on_card_page(page, back: str) -> None:
     page.wait_for_url(re.compile(r"/card/"))
-    assert "Enter card details" in page.content()
+    expect(page.locator("body")).to_contain_text("Enter card details")
     page.get_by_role("button", name="Pay now").click()
     page.wait_for_url(re.compile(back))
 
@@ -144,7 +145,7 @@ def test_garden_waste_subscribed_and_paid(resident, javascript):
     _pay_on_card_page(page, r"/garden-waste/subscriptions/\d+/$")
     resident.step("active")
     assert page.get_by_role("heading", name="Subscription active").is_visible()
-    assert "£100.00" in page.content()  # two bins at the demo's £50 a year
+    expect(page.locator("body")).to_contain_text("£100.00")  # two bins at the demo's £50 a year
 
 
 def test_penalty_charge_found_and_paid_at_the_discount(resident, pay_site, javascript):

@@ -55,7 +55,7 @@ def test_find_the_service_and_report_fly_tipping(visit, tmp_path):
     page.get_by_label(re.compile("Photos")).set_input_files(photo_file(tmp_path))
     page.get_by_role("button", name="Continue").click()
     assert "Check your report" in page.title()
-    assert "Reported by a resident" in page.content()
+    expect(page.locator("body")).to_contain_text("Reported by a resident")
     visit.step("check")
     page.get_by_role("button", name="Send report").click()
     # Sending redirects to the confirmation page; wait for it to load (a loaded machine is slow).
@@ -64,7 +64,7 @@ def test_find_the_service_and_report_fly_tipping(visit, tmp_path):
     assert re.fullmatch(r"[A-Z]{2,4}-\d\d-\d{6}", reference)
     visit.step("sent")
     page.get_by_role("link", name="See your report").click()
-    assert reference in page.content()
+    expect(page.locator("body")).to_contain_text(reference)
     assert page.locator("img.pc-photo-thumb").count() == 1
     visit.step("public report")
 

@@ -5,6 +5,7 @@ national wording from the history (so the next run starts the same). JavaScript 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import enter_authenticator_code, sign_in_by_code
 
@@ -32,18 +33,19 @@ def test_a_service_manager_edits_previews_saves_and_reverts(visit, site, javascr
     assert summary in page.locator("#preview ~ .govuk-inset-text").first.inner_text()
     visit.step("preview")
     page.get_by_role("button", name="Save", exact=True).click()
-    assert "Saved as version" in page.content()
+    expect(page.locator("body")).to_contain_text("Saved as version")
     visit.step("saved")
 
     page.get_by_role("link", name="See the page residents see").click()
-    assert summary in page.content()
+    expect(page.locator("body")).to_contain_text(summary)
 
     page.go_back()
     page.get_by_role("link", name="History").first.click()
-    assert "Version" in page.content() and MANAGER in page.content()
+    expect(page.locator("body")).to_contain_text("Version")
+    expect(page.locator("body")).to_contain_text(MANAGER)
     visit.step("history")
     page.get_by_role("link", name="Back to editing").click()
     page.get_by_role("button", name="Go back to the national wording").click()
-    assert "Saved as version" in page.content()
+    expect(page.locator("body")).to_contain_text("Saved as version")
     page.goto("/councils/oxford/services/1130/")
-    assert summary not in page.content()
+    expect(page.locator("body")).not_to_contain_text(summary)

@@ -7,6 +7,7 @@ and off."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import AXE, PHONE
 from tests.e2e.helpers import enter_authenticator_code, sign_in_by_code
@@ -66,15 +67,15 @@ def test_officer_updates_and_resolves_a_case_and_the_resident_follows_it(
         page.get_by_label("Text").fill(update)
         page.get_by_label(re.compile("Public update")).check()
         page.get_by_role("button", name="Add to timeline").click()
-        assert update in page.content()
+        expect(page.locator("body")).to_contain_text(update)
         visit.step("update posted")
 
         fixed = f"Cleared this morning ({label})."
         page.get_by_label("New status").select_option("resolved")
         page.get_by_label("Message to the resident (optional)").fill(fixed)
         page.get_by_role("button", name="Change status").click()
-        assert fixed in page.content()
-        assert "Messages sent about this case" in page.content()
+        expect(page.locator("body")).to_contain_text(fixed)
+        expect(page.locator("body")).to_contain_text("Messages sent about this case")
         visit.step("resolved")
 
         phone.reload()

@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import sign_in_by_code
 
@@ -41,7 +42,7 @@ def test_level_one_resident_steps_up_to_vote_and_comes_back(visit, site, javascr
     page.get_by_role("link", name="Vote on the projects").click()
 
     assert "/more-needed/" in page.url
-    assert "mobile number and your home address" in page.content()
+    expect(page.locator("body")).to_contain_text("mobile number and your home address")
     visit.step("what is needed")
     page.get_by_role("button", name="Continue").click()
 
@@ -54,7 +55,7 @@ def test_level_one_resident_steps_up_to_vote_and_comes_back(visit, site, javascr
 
     # Only the address is left now.
     assert "/more-needed/" in page.url
-    assert "mobile number and" not in page.content()
+    expect(page.locator("body")).not_to_contain_text("mobile number and")
     page.get_by_role("button", name="Continue").click()
     page.get_by_label(re.compile("address", re.I)).first.fill("12 Cowley Road")
     page.get_by_label(re.compile("postcode", re.I)).first.fill("OX4 3BD")
@@ -69,5 +70,5 @@ def test_level_one_resident_steps_up_to_vote_and_comes_back(visit, site, javascr
     page.get_by_label(re.compile("New benches on the Plain")).check()
     page.get_by_label(re.compile("Youth club kit")).check()
     page.get_by_role("button", name="Send vote").click()
-    assert "Your vote has been counted" in page.content()
+    expect(page.locator("body")).to_contain_text("Your vote has been counted")
     visit.step("voted")

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import sign_in_by_code
 
@@ -45,18 +46,18 @@ def test_resident_answers_the_survey_saves_resumes_and_sends(visit, site, javasc
     carry_on(page)
 
     # Save and come back later, then resume where they left off.
-    assert "Put these improvements in order" in page.content()
+    expect(page.locator("body")).to_contain_text("Put these improvements in order")
     page.get_by_role("button", name="Save and come back later").click()
     page.goto(SURVEY)
     page.get_by_role("link", name="Continue the survey").click()
     page.get_by_role("link", name="Continue", exact=True).click()
-    assert "Put these improvements in order" in page.content(), page.url
+    expect(page.locator("body")).to_contain_text("Put these improvements in order")
 
     for option, rank in [("More toilets", "2"), ("A café", "4"), ("Better lighting", "1")]:
         page.get_by_label(option).select_option(rank)
     page.get_by_label("More bins").select_option("2")  # a number used twice
     carry_on(page)
-    assert "There is a problem" in page.content()
+    expect(page.locator("body")).to_contain_text("There is a problem")
     visit.step("ranking error")
     page.get_by_label("More bins").select_option("3")
     carry_on(page)
@@ -86,4 +87,4 @@ def test_resident_answers_the_survey_saves_resumes_and_sends(visit, site, javasc
     assert "sent" in page.url
     visit.step("sent")
     page.goto(SURVEY)
-    assert "You have sent your answers" in page.content()
+    expect(page.locator("body")).to_contain_text("You have sent your answers")
