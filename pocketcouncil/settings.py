@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     # Community directory (Open Referral UK 3.0), docs/directory.md.
     "pocketcouncil.directory",
     "pocketcouncil.payments",
+    "pocketcouncil.channels",  # issue 21: email, text messages and social media in
     "pocketcouncil.languages",
 ]
 
@@ -319,6 +320,28 @@ NOTIFY_MAX_ATTEMPTS = config.env_int(env, "NOTIFY_MAX_ATTEMPTS", 8)
 NOTIFY_RETRY_BASE_SECONDS = config.env_int(env, "NOTIFY_RETRY_BASE_SECONDS", 30)
 NOTIFY_DELIVERY_BATCH_SIZE = config.env_int(env, "NOTIFY_DELIVERY_BATCH_SIZE", 50)
 NOTIFY_DELIVERY_LEASE_SECONDS = config.env_int(env, "NOTIFY_DELIVERY_LEASE_SECONDS", 900)
+
+# --- channels (issue 21: email, SMS and social media in; docs/channels.md) ---
+# Reply addresses look like reply+<case>-<token>@CHANNELS_REPLY_DOMAIN; point that domain's MX
+# at the SMTP receiver (manage.py channels_smtp).
+CHANNELS_REPLY_DOMAIN = env.get("CHANNELS_REPLY_DOMAIN", "in.pocketcouncil.localhost")
+CHANNELS_REPLY_LOCAL_PART = env.get("CHANNELS_REPLY_LOCAL_PART", "reply")
+CHANNELS_SMTP_HOST = env.get("CHANNELS_SMTP_HOST", "127.0.0.1")
+CHANNELS_SMTP_PORT = config.env_int(env, "CHANNELS_SMTP_PORT", 8025)
+# Largest email accepted (bytes), attachments included.
+CHANNELS_EMAIL_MAX_BYTES = config.env_int(env, "CHANNELS_EMAIL_MAX_BYTES", 25 * 1024 * 1024)
+# More messages than this from one sender in an hour are held for staff, unanswered.
+CHANNELS_RATE_LIMIT_PER_HOUR = config.env_int(env, "CHANNELS_RATE_LIMIT_PER_HOUR", 10)
+# How sure the front door must be (its top score) to make a case without a person looking.
+CHANNELS_MIN_CONFIDENCE = float(env.get("CHANNELS_MIN_CONFIDENCE", "0.5"))
+# How long staff have to answer a message in the inbox (hours).
+CHANNELS_ANSWER_HOURS = config.env_int(env, "CHANNELS_ANSWER_HOURS", 48)
+# How long raw messages are kept (days), then deleted by manage.py channels_purge.
+CHANNELS_RAW_RETENTION_DAYS = config.env_int(env, "CHANNELS_RAW_RETENTION_DAYS", 365)
+# Bearer token GOV.UK Notify sends with inbound text messages (set in Notify's API settings).
+CHANNELS_NOTIFY_INBOUND_TOKEN = env.get("CHANNELS_NOTIFY_INBOUND_TOKEN", "")
+# How long after we texted someone about a case their text still threads into it (days).
+CHANNELS_SMS_THREAD_DAYS = config.env_int(env, "CHANNELS_SMS_THREAD_DAYS", 28)
 
 # --- cases ---
 # How long after sending a report its reporter may still edit it and add photos (minutes).

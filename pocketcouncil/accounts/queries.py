@@ -188,3 +188,30 @@ class Actor:
     @property
     def on_behalf(self) -> bool:
         return self.done_by is not None and self.done_by.pk != self.user.pk
+
+
+def user_find_by_verified_email(email: str) -> User | None:
+    """The account that has checked it owns this email address, or None (issue 21: a message
+    from an address links to an account only once the address is verified)."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    address = (
+        EmailAddress.objects.filter(email__iexact=email, verified=True)
+        .select_related("user")
+        .first()
+    )
+    return address.user if address else None
+
+
+def user_find_by_verified_mobile(number: str) -> User | None:
+    """The account whose checked mobile number this is (E.164, like +447700900123), or None."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    profile = (
+        Profile.objects.filter(mobile=number, mobile_verified_at__isnull=False)
+        .select_related("user")
+        .first()
+    )
+    return profile.user if profile else None

@@ -774,6 +774,36 @@ def case_resident_reply(*, case: Case, actor, message: str) -> CaseEvent:
 
 
 @transaction.atomic
+def case_message_receive(*, case: Case, actor, message: str, channel: str) -> CaseEvent:
+    """A message about the case arrived by email, text message or social media (the channels
+    app proved which case it is about with a reply token or the thread it replied in). Like
+    ``case_resident_reply`` but the sender need not be signed in. A case waiting for the
+    resident goes back to the team; a finished case records the message without reopening."""
+    message = message.strip()
+    if not message:
+        raise CaseInputError(_("Write your message"), field="message")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    event = _event(
+        case,
+        EventKind.MESSAGE_IN,
+        actor=actor,
+        is_public=False,
+        note=_("By %(channel)s: %(message)s") % {"channel": channel, "message": message},
+    )
+    if case.status == CaseStatus.WAITING:
+        _apply_status(case, CaseStatus.IN_PROGRESS)
+        _event(
+            case,
+            EventKind.STATUS_CHANGED,
+            actor=actor,
+            is_public=True,
+            from_status=CaseStatus.WAITING,
+            to_status=CaseStatus.IN_PROGRESS,
+        )
+    return event
+
+
+@transaction.atomic
 def case_reopen(*, case: Case, actor, reason: str) -> Case:
     """The resident says "it is not fixed" within the reopen period: back to the team."""
     _require_reporter(case, actor)

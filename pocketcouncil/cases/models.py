@@ -25,6 +25,10 @@ class Source(models.TextChoices):
     WEB = "web", _("Website")
     STAFF = "staff", _("Entered by staff")
     OPEN311 = "open311", _("Open311 client")
+    # issue 21: residents who wrote in by email, text message or social media (channels app)
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+    SOCIAL = "social", _("Social media")
 
 
 class Satisfaction(models.IntegerChoices):

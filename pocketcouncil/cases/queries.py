@@ -327,3 +327,24 @@ def case_facts_for_council(
             ward_code=ward_code,
             ward_name=ward_name,
         )
+
+
+# --- for the channels app (issue 21): threading a message into the case it answers -----------
+
+
+def case_council_id(*, case_id: int) -> int | None:
+    """The council a case belongs to (to find the mailbox a reply address belongs to)."""
+    return Case.objects.filter(pk=case_id).values_list("council_id", flat=True).first()
+
+
+def case_get_by_id(*, council, case_id: int) -> Case | None:
+    """The council's case with this id, or None (never another council's)."""
+    return _base().filter(council=council, pk=case_id).first()
+
+
+def case_find_by_reference(*, council, reference: str) -> Case | None:
+    """The council's case with this reference, or None (never another council's)."""
+    reference = (reference or "").strip().upper()
+    if not reference or len(reference) > 30:
+        return None
+    return _base().filter(council=council, reference=reference).first()

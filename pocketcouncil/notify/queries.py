@@ -175,3 +175,20 @@ def message_template_overview(*, council) -> list[TemplateRow]:
 
 def message_template_get(*, council, event: str, channel: str) -> MessageTemplate | None:
     return MessageTemplate.objects.filter(council=council, event=event, channel=channel).first()
+
+
+def latest_subject_sent_to(*, channel: str, to: str, since, council=None) -> tuple | None:
+    """What the last message sent to this address or number was about (subject kind, key and
+    when it was queued), or None. The channels app threads a text message reply into the case
+    we last texted the resident about (issue 21)."""
+    rows = Notification.objects.filter(
+        channel=channel, to=to, created_at__gte=since, subject_kind__gt=""
+    )
+    if council is not None:
+        rows = rows.filter(council=council)
+    row = (
+        rows.order_by("-created_at", "-id")
+        .values_list("subject_kind", "subject_key", "created_at")
+        .first()
+    )
+    return tuple(row) if row else None

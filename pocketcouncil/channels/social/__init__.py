@@ -1,0 +1,1 @@
+"""Social media networks plug in here through one small interface (``base.ChannelAdapter``)."""
