@@ -42,6 +42,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "cases.change_status",
             "cases.assign",
             "cases.note",
+            "channels.answer",  # issue 21: the inbox of email, texts and social media
             "cases.merge",
             "services.edit",
             "services.configure",  # issue 17: hide a service, name its team (was Django admin)
@@ -71,6 +72,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "cases.change_status",
             "cases.assign",
             "cases.note",
+            "channels.answer",  # issue 21: the inbox of email, texts and social media
             "cases.merge",
             "services.edit",
             "notify.edit_templates",
@@ -93,6 +95,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "cases.change_status",
             "cases.assign",
             "cases.note",
+            "channels.answer",  # issue 21: the inbox of email, texts and social media
             "cases.merge",
             "accounts.act_for_resident",
             "accounts.verify_identity",
@@ -107,7 +110,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     StaffRoleKind.DATA_PROTECTION_OFFICER: frozenset(_ALL_STAFF),
     # Front-line advisers on the phone or at the desk: see cases, add notes, act for a resident.
     StaffRoleKind.CONTACT_CENTRE: frozenset(
-        _ALL_STAFF | {"cases.view", "cases.note", "accounts.act_for_resident"}
+        _ALL_STAFF | {"cases.view", "cases.note", "accounts.act_for_resident", "channels.answer"}
     ),
 }
 
@@ -297,6 +300,8 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     ("payments.approve", "payments:staff-permits", gettext_lazy("Parking permit approvals")),
     ("payments.approve", "payments:staff-concessions", gettext_lazy("Concession approvals")),
     ("payments.manage", "payments:staff-account", gettext_lazy("GOV.UK Pay account")),
+    # issue 21
+    ("channels.answer", "channels:staff-inbox", gettext_lazy("Inbox: email, texts, social media")),
 )
 
 

@@ -109,12 +109,16 @@ def account_for_email(rcpt_tos: list[str]) -> ChannelAccount | None:
     return None
 
 
-def email_receive(*, raw: bytes, envelope_from: str, rcpt_tos: list[str]) -> InboundMessage:
+def email_receive(*, raw: bytes, envelope_from: str | None, rcpt_tos: list[str]) -> InboundMessage:
     """An email arrived (by SMTP or IMAP). Raises ``UnknownRecipientError``."""
     account = account_for_email(rcpt_tos)
     if account is None:
         raise UnknownRecipientError(_("No council receives email at that address."))
+    if envelope_from is None:  # fetched by IMAP: the delivering server wrote Return-Path
+        envelope_from = email_in.return_path_of(raw)
     parsed = email_in.parse(raw, envelope_from=envelope_from)
+    if envelope_from is None:
+        envelope_from = parsed.from_address
     reply_to = next((a for a in rcpt_tos if tokens.is_reply_address(a)), "")
     return message_store(
         account=account,

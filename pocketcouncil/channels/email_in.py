@@ -61,6 +61,15 @@ def message_id_of(raw: bytes) -> str:
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
+def return_path_of(raw: bytes) -> str | None:
+    """The Return-Path header's address ("" for a bounce's <>), or None when there is none."""
+    message = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+    value = _header(message, "Return-Path")
+    if not value:
+        return None
+    return parseaddr(value)[1]
+
+
 def automatic_reason(message: EmailMessage, envelope_from: str | None) -> str:
     """Why this looks like a machine's email (RFC 3834 and the common conventions), or "".
 

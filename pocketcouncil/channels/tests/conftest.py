@@ -59,3 +59,6 @@ def deliver():
         return stored
 
     return run
+
+
+from pocketcouncil.cases.tests.conftest import at, report, resident, service, staff  # noqa: E402, F401
