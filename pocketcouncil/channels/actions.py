@@ -425,3 +425,11 @@ def acknowledge(message: InboundMessage, case) -> None:
     from pocketcouncil.channels import replies
 
     replies.reply_send(message=message, body=text, actor=None, case=case)
+
+
+def raw_messages_purge(*, now=None) -> int:
+    """Delete the raw copies of messages older than the retention period (the text staff read
+    stays with the case). Returns how many were purged."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.CHANNELS_RAW_RETENTION_DAYS)
+    return InboundMessage.objects.filter(received_at__lt=cutoff).exclude(raw=b"").update(raw=b"")
