@@ -6,7 +6,7 @@ from django.db import transaction
 
 from pocketcouncil.channels import actions
 from pocketcouncil.channels.models import ChannelAccount, Visibility
-from pocketcouncil.channels.social.base import adapter_for
+from pocketcouncil.channels.social.base import SocialError, adapter_for
 
 SOCIAL_CHANNELS = ("mastodon",)
 
@@ -36,10 +36,15 @@ def account_poll(*, account: ChannelAccount) -> int:
     return stored
 
 
-def poll_all() -> dict[str, int]:
-    counts = {}
+def poll_all() -> dict[str, int | str]:
+    """Poll every active account; one account failing does not stop the others (its entry is
+    the error message instead of a count)."""
+    counts: dict[str, int | str] = {}
     for account in ChannelAccount.objects.filter(
         channel__in=SOCIAL_CHANNELS, is_active=True
     ).select_related("council"):
-        counts[str(account)] = account_poll(account=account)
+        try:
+            counts[str(account)] = account_poll(account=account)
+        except SocialError as error:
+            counts[str(account)] = str(error)
     return counts
