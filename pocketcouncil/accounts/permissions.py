@@ -53,6 +53,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "transparency.import_spending",
             "transparency.edit_budgets",
             "insight.view",
+            "insight.log_contact",  # issue 22: log a call or visit
+            "insight.configure",  # issue 22: the council's own cost per contact
             "integrations.manage",
             # Council onboarding (issue 16): settings, services offered, go-live checklist.
             "councils.manage_settings",
@@ -79,6 +81,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "transparency.import_spending",
             "transparency.edit_budgets",
             "insight.view",
+            "insight.log_contact",
+            "insight.configure",
             "directory.review",
             # payments (issue 20)
             "payments.view",
@@ -96,6 +100,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "cases.merge",
             "accounts.act_for_resident",
             "accounts.verify_identity",
+            "insight.log_contact",
             # payments (issue 20): see bookings, approve permits; refunds need a manager
             "payments.view",
             "payments.approve",
@@ -107,7 +112,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     StaffRoleKind.DATA_PROTECTION_OFFICER: frozenset(_ALL_STAFF),
     # Front-line advisers on the phone or at the desk: see cases, add notes, act for a resident.
     StaffRoleKind.CONTACT_CENTRE: frozenset(
-        _ALL_STAFF | {"cases.view", "cases.note", "accounts.act_for_resident"}
+        _ALL_STAFF
+        | {"cases.view", "cases.note", "accounts.act_for_resident", "insight.log_contact"}
     ),
 }
 
@@ -297,6 +303,9 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     ("payments.approve", "payments:staff-permits", gettext_lazy("Parking permit approvals")),
     ("payments.approve", "payments:staff-concessions", gettext_lazy("Concession approvals")),
     ("payments.manage", "payments:staff-account", gettext_lazy("GOV.UK Pay account")),
+    # demand and failure demand (issue 22)
+    ("insight.view", "insight:dashboard", gettext_lazy("Demand and failure demand")),
+    ("insight.log_contact", "insight:log", gettext_lazy("Log a call or visit")),
 )
 
 
