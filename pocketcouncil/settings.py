@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "pocketcouncil.payments",
     "pocketcouncil.channels",  # issue 21: email, text messages and social media in
     "pocketcouncil.languages",
+    "pocketcouncil.insight",  # issue 22: demand and failure demand
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "pocketcouncil.accounts.middleware.AssistedDigitalMiddleware",
+    "pocketcouncil.insight.middleware.ContactContextMiddleware",
     "pocketcouncil.languages.middleware.LanguageChoiceMiddleware",
     "pocketcouncil.accounts.middleware.AdminRequiresMfaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -396,3 +398,10 @@ PAYMENTS_CARD_ORIGINS = env.get(
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].extend(PAYMENTS_CARD_ORIGINS)
 # Where load_demo points the demo councils' GOV.UK Pay accounts (the fake, never the real one).
 PAYMENTS_DEMO_PAY_URL = env.get("PAYMENTS_DEMO_PAY_URL", "http://127.0.0.1:8010")
+
+# Demand and failure demand (issue 22, docs/insight.md): a week's contact about a service or
+# ward is a spike at INSIGHT_SPIKE_FACTOR times its weekly median over the INSIGHT_SPIKE_WEEKS
+# before, and at least INSIGHT_SPIKE_MINIMUM contacts (so 1 -> 3 is not an alert).
+INSIGHT_SPIKE_FACTOR = config.env_int(env, "INSIGHT_SPIKE_FACTOR", 3)
+INSIGHT_SPIKE_WEEKS = config.env_int(env, "INSIGHT_SPIKE_WEEKS", 8)
+INSIGHT_SPIKE_MINIMUM = config.env_int(env, "INSIGHT_SPIKE_MINIMUM", 10)

@@ -54,6 +54,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "transparency.import_spending",
             "transparency.edit_budgets",
             "insight.view",
+            "insight.log_contact",  # issue 22: log a call or visit
+            "insight.configure",  # issue 22: the council's own cost per contact
             "integrations.manage",
             # Council onboarding (issue 16): settings, services offered, go-live checklist.
             "councils.manage_settings",
@@ -81,6 +83,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "transparency.import_spending",
             "transparency.edit_budgets",
             "insight.view",
+            "insight.log_contact",
+            "insight.configure",
             "directory.review",
             # payments (issue 20)
             "payments.view",
@@ -99,6 +103,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "cases.merge",
             "accounts.act_for_resident",
             "accounts.verify_identity",
+            "insight.log_contact",
             # payments (issue 20): see bookings, approve permits; refunds need a manager
             "payments.view",
             "payments.approve",
@@ -110,7 +115,14 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     StaffRoleKind.DATA_PROTECTION_OFFICER: frozenset(_ALL_STAFF),
     # Front-line advisers on the phone or at the desk: see cases, add notes, act for a resident.
     StaffRoleKind.CONTACT_CENTRE: frozenset(
-        _ALL_STAFF | {"cases.view", "cases.note", "accounts.act_for_resident", "channels.answer"}
+        _ALL_STAFF
+        | {
+            "cases.view",
+            "cases.note",
+            "accounts.act_for_resident",
+            "channels.answer",
+            "insight.log_contact",
+        }
     ),
 }
 
@@ -302,6 +314,9 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     ("payments.manage", "payments:staff-account", gettext_lazy("GOV.UK Pay account")),
     # issue 21
     ("channels.answer", "channels:staff-inbox", gettext_lazy("Inbox: email, texts, social media")),
+    # demand and failure demand (issue 22)
+    ("insight.view", "insight:dashboard", gettext_lazy("Demand and failure demand")),
+    ("insight.log_contact", "insight:log", gettext_lazy("Log a call or visit")),
 )
 
 

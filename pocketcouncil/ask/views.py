@@ -14,6 +14,7 @@ from pocketcouncil.accounts.permissions import staff_required
 from pocketcouncil.ask import actions, answer, queries
 from pocketcouncil.ask.forms import AskForm, CouncilPickForm
 from pocketcouncil.core import ratelimit
+from pocketcouncil.core.signals import resident_contact
 from pocketcouncil.councils import queries as councils
 from pocketcouncil.councils.models import Council
 
@@ -53,12 +54,21 @@ def ask(request, slug: str):
                     email=data["email"],
                     postcode=postcode,
                 )
+                topic = ""
                 if not reply.answered:
-                    actions.unanswered_question_record(
+                    topic = actions.unanswered_question_record(
                         council=council,
                         question=data["question"],
                         offered_lgsl=reply.others[0].lgsl if reply.others else None,
-                    )
+                    ).question
+                # Every question is a contact (insight listens; ask imports nothing of it).
+                resident_contact.send(
+                    sender="ask",
+                    council=council,
+                    channel="ask",
+                    answered=reply.answered,
+                    topic=topic,
+                )
                 # The next question starts empty; the postcode is kept for "and my bin day?".
                 form = AskForm(initial={"postcode": postcode})
                 if reply.ask_email or reply.ask_postcode:

@@ -348,3 +348,24 @@ def case_find_by_reference(*, council, reference: str) -> Case | None:
     if not reference or len(reference) > 30:
         return None
     return _base().filter(council=council, reference=reference).first()
+
+
+def case_is_repeat(case: Case, *, within: dt.timedelta) -> bool:
+    """Whether the same person (account or email address) reported a case of the same service
+    to the same council in the ``within`` before this one: a repeat report (insight)."""
+    if case.resident_id is None and not case.reporter_email:
+        return False
+    same = Q(resident_id=case.resident_id) if case.resident_id else Q()
+    if case.reporter_email:
+        same |= Q(reporter_email__iexact=case.reporter_email)
+    return (
+        Case.objects.filter(
+            same,
+            council_id=case.council_id,
+            service_id=case.service_id,
+            received_at__lt=case.received_at,
+            received_at__gte=case.received_at - within,
+        )
+        .exclude(pk=case.pk)
+        .exists()
+    )
