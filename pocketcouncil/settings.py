@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     # Community directory (Open Referral UK 3.0), docs/directory.md.
     "pocketcouncil.directory",
     "pocketcouncil.payments",
+    # Thank-you rewards: points, partner offers, badges (issue 24), docs/rewards.md.
+    "pocketcouncil.rewards",
     "pocketcouncil.languages",
 ]
 

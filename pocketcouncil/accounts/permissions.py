@@ -62,6 +62,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "payments.view",
             "payments.refund",
             "payments.approve",
+            # thank-you rewards (issue 24): the scheme, rules, offers; anomaly flags
+            "rewards.manage",
+            "rewards.review",
         }
     ),
     StaffRoleKind.SERVICE_MANAGER: frozenset(
@@ -84,6 +87,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "payments.view",
             "payments.refund",
             "payments.approve",
+            # thank-you rewards (issue 24)
+            "rewards.manage",
+            "rewards.review",
         }
     ),
     StaffRoleKind.CASE_OFFICER: frozenset(
@@ -297,6 +303,9 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     ("payments.approve", "payments:staff-permits", gettext_lazy("Parking permit approvals")),
     ("payments.approve", "payments:staff-concessions", gettext_lazy("Concession approvals")),
     ("payments.manage", "payments:staff-account", gettext_lazy("GOV.UK Pay account")),
+    # thank-you rewards (issue 24)
+    ("rewards.manage", "rewards:staff-scheme", gettext_lazy("Thank-you rewards")),
+    ("rewards.review", "rewards:staff-flags", gettext_lazy("Thank-you rewards: flags")),
 )
 
 
