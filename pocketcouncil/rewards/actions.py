@@ -122,7 +122,9 @@ def rule_update(
     if cap_period not in CapPeriod.values:
         raise RewardsError(_("Choose how long the limit lasts"), field="cap_period")
     if cooldown_hours > 24 * 90:
-        raise RewardsError(_("Hours to wait must be 2160 (90 days) or fewer"), field="cooldown")
+        raise RewardsError(
+            _("Hours to wait must be 2160 (90 days) or fewer"), field="cooldown_hours"
+        )
     rule = Rule.objects.select_for_update().get(pk=rule.pk)
     rule.is_active, rule.points, rule.cap_count = is_active, points, cap_count
     rule.cap_period, rule.cooldown_hours = cap_period, cooldown_hours
