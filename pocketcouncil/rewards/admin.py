@@ -4,7 +4,21 @@ not built yet; docs/rewards.md). The ledger is read-only: points change only thr
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from pocketcouncil.rewards.models import AnomalyFlag, LedgerEntry, Offer, Partner, Redemption
+from pocketcouncil.rewards.models import (
+    AnomalyFlag,
+    LedgerEntry,
+    Offer,
+    Partner,
+    PartnerChecker,
+    Redemption,
+)
+
+
+class PartnerCheckerInline(admin.TabularInline):
+    model = PartnerChecker
+    extra = 1
+    raw_id_fields = ["user"]
+    verbose_name = "person who checks codes at the till"
 
 
 @admin.register(Partner)
@@ -12,8 +26,8 @@ class PartnerAdmin(admin.ModelAdmin):
     list_display = ["name", "council"]
     list_filter = ["council"]
     search_fields = ["name"]
-    filter_horizontal = ["members"]
     autocomplete_fields = ["council"]
+    inlines = [PartnerCheckerInline]
 
 
 @admin.register(Offer)

@@ -218,12 +218,6 @@ class Partner(models.Model):
 
     council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("name"), max_length=200)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        blank=True,
-        related_name="rewards_partners",
-        help_text=_("People who check codes at the till for this partner."),
-    )
 
     class Meta:
         ordering = ["council", "name"]
@@ -233,6 +227,25 @@ class Partner(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PartnerChecker(models.Model):
+    """The partner role: a person who checks codes at the till for one partner. Partner staff,
+    not residents, so (like StaffRole) not in the personal data register."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="checkers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rewards_checker_roles"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "user"], name="rewards_checker_once")
+        ]
+
+    def __str__(self):
+        return f"User {self.user_id} checks codes for {self.partner_id}"
 
 
 class Offer(models.Model):

@@ -40,7 +40,7 @@ def member(scheme, resident):  # noqa: F811
 def partner(oxford, django_user_model):
     till = django_user_model.objects.create_user(email="till@leisure.example")
     p = Partner.objects.create(council=oxford, name="Cowley Leisure Centre")
-    p.members.add(till)
+    p.checkers.create(user=till)
     p.till = till
     return p
 

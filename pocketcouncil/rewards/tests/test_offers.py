@@ -106,7 +106,7 @@ class TestRedeem:
 
     def test_qr_image_is_svg(self):
         svg = offers.qr_svg("ABCD2345")
-        assert svg.lstrip().startswith("<?xml") and "<svg" in svg and "<path" in svg
+        assert svg.startswith("<svg") and "<path" in svg and "style" not in svg
 
 
 class TestTill:
@@ -137,7 +137,7 @@ class TestTill:
         redemption = self._code(member, offer, oxford)
         other = Partner.objects.create(council=oxford, name="Corner cafe")
         cashier = django_user_model.objects.create_user(email="cafe@example.com")
-        other.members.add(cashier)
+        other.checkers.create(user=cashier)
         outcome, found = offers.code_check(partner=other, actor=cashier, code=redemption.code)
         assert outcome == "other_partner" and found is None
         redemption.refresh_from_db()

@@ -61,7 +61,7 @@ def test_a_code_is_unknown_at_another_councils_partner(
     redemption = offers.offer_redeem(offer=offer, actor=tom)
     elsewhere = Partner.objects.create(council=manchester, name="Manchester baths")
     cashier = django_user_model.objects.create_user(email="baths@example.com")
-    elsewhere.members.add(cashier)
+    elsewhere.checkers.create(user=cashier)
     outcome, found = offers.code_check(partner=elsewhere, actor=cashier, code=redemption.code)
     assert outcome == "unknown" and found is None
     assert queries.redemption_for(manchester, tom, redemption.pk) is None

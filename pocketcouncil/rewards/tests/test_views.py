@@ -190,3 +190,30 @@ def test_staff_deal_with_a_flag(client, scheme, oxford, resident):
 
 def test_welsh_page(client, scheme):
     assert client.get("/cy/rewards/oxford/").status_code == 200
+
+
+def test_offers_page_queries_do_not_grow_with_the_number_of_offers(
+    client, member, offer, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pocketcouncil.rewards.models import Offer
+
+    client.force_login(member())
+    client.get("/rewards/oxford/offers/")  # warm the session and the rules
+    with CaptureQueriesContext(connection) as one:
+        client.get("/rewards/oxford/offers/")
+    for n in range(5):
+        Offer.objects.create(
+            council=offer.council,
+            partner=offer.partner,
+            title=f"Offer {n}",
+            description="More",
+            points_cost=5,
+            stock=2,
+            expires_at=offer.expires_at,
+        )
+    with django_assert_num_queries(len(one)):
+        page = client.get("/rewards/oxford/offers/").content.decode()
+    assert "Offer 4" in page

@@ -72,13 +72,17 @@ def champion_choice(request, slug: str):
         raise Http404
     form = ChampionForm(request.POST)
     form.is_valid()
-    actions.membership_join(
-        council=council,
-        actor=request.user,
-        age_band=membership.age_band,
-        show_as_champion=form.cleaned_data.get("show_as_champion", False),
-    )
-    messages.success(request, _("Your choice is saved."))
+    try:
+        actions.membership_join(
+            council=council,
+            actor=request.user,
+            age_band=membership.age_band,
+            show_as_champion=form.cleaned_data.get("show_as_champion", False),
+        )
+    except actions.RewardsError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Your choice is saved."))
     return redirect("rewards:scheme", slug=slug)
 
 
@@ -97,8 +101,9 @@ def leave(request, slug: str):
 def offer_list(request, slug: str):
     council = _council(request, slug)
     membership = actions.membership_of(council, request.user)
+    balance = actions.balance_of(council, request.user) if membership else 0
     items = [
-        {"offer": offer, "why_not": offers.why_unavailable(offer, membership)}
+        {"offer": offer, "why_not": offers.why_unavailable(offer, membership, balance=balance)}
         for offer in queries.offers_open(council)
     ]
     return render(
@@ -109,7 +114,7 @@ def offer_list(request, slug: str):
             "scheme": actions.scheme_for(council),
             "membership": membership,
             "items": items,
-            "balance": actions.balance_of(council, request.user) if membership else 0,
+            "balance": balance,
             "redemptions": queries.redemptions_for(council, request.user) if membership else [],
         },
     )
