@@ -61,6 +61,7 @@ from pocketcouncil.notify import actions as notify
 # rewards app appends to it at ready(); engage imports none of the apps that listen).
 SURVEY_SUBMITTED_HOOKS: list = []
 
+
 class EngageError(Exception):
     """Something a person asked for that cannot be done; the message says why, plainly."""
 
