@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "pocketcouncil.directory",
     "pocketcouncil.payments",
     "pocketcouncil.channels",  # issue 21: email, text messages and social media in
+    # Thank-you rewards: points, partner offers, badges (issue 24), docs/rewards.md.
+    "pocketcouncil.rewards",
     "pocketcouncil.languages",
     "pocketcouncil.insight",  # issue 22: demand and failure demand
 ]

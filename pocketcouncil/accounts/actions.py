@@ -412,6 +412,10 @@ def place_remove(*, place: Place, actor: User) -> LevelChange:
 
 # --- interests, channels, name ---------------------------------------------------------------
 
+# Called with (user, topics just added) inside interests_set's transaction: the rewards app
+# appends to it at ready() (turning on bin reminders); accounts imports none of the listeners.
+INTERESTS_HOOKS: list = []
+
 
 @transaction.atomic
 def interests_set(*, user: User, topics: list[str], actor: User) -> list[str]:
@@ -422,6 +426,8 @@ def interests_set(*, user: User, topics: list[str], actor: User) -> list[str]:
     Interest.objects.filter(user=user).exclude(topic__in=wanted).delete()
     have = set(Interest.objects.filter(user=user).values_list("topic", flat=True))
     Interest.objects.bulk_create([Interest(user=user, topic=t) for t in sorted(wanted - have)])
+    for hook in INTERESTS_HOOKS:
+        hook(user, wanted - have)
     _event(
         user,
         AccountEventKind.DETAILS_CHANGED,

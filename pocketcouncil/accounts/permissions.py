@@ -65,6 +65,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "payments.view",
             "payments.refund",
             "payments.approve",
+            # thank-you rewards (issue 24): the scheme, rules, offers; anomaly flags
+            "rewards.manage",
+            "rewards.review",
         }
     ),
     StaffRoleKind.SERVICE_MANAGER: frozenset(
@@ -90,6 +93,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "payments.view",
             "payments.refund",
             "payments.approve",
+            # thank-you rewards (issue 24)
+            "rewards.manage",
+            "rewards.review",
         }
     ),
     StaffRoleKind.CASE_OFFICER: frozenset(
@@ -317,6 +323,9 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     # demand and failure demand (issue 22)
     ("insight.view", "insight:dashboard", gettext_lazy("Demand and failure demand")),
     ("insight.log_contact", "insight:log", gettext_lazy("Log a call or visit")),
+    # thank-you rewards (issue 24)
+    ("rewards.manage", "rewards:staff-scheme", gettext_lazy("Thank-you rewards")),
+    ("rewards.review", "rewards:staff-flags", gettext_lazy("Thank-you rewards: flags")),
 )
 
 

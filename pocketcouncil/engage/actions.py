@@ -57,6 +57,10 @@ from pocketcouncil.engage.models import (
 )
 from pocketcouncil.notify import actions as notify
 
+# Called with each survey response the person sends, inside survey_submit's transaction (the
+# rewards app appends to it at ready(); engage imports none of the apps that listen).
+SURVEY_SUBMITTED_HOOKS: list = []
+
 
 class EngageError(Exception):
     """Something a person asked for that cannot be done; the message says why, plainly."""
@@ -1240,6 +1244,8 @@ def survey_submit(*, survey: Survey, actor) -> SurveyResponse:
     response.ward, response.ward_name = ward, getattr(ward, "name", "")
     response.level = accounts.level_for(actor)
     response.save()
+    for hook in SURVEY_SUBMITTED_HOOKS:
+        hook(response)
     return response
 
 
