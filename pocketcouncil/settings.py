@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     # Community directory (Open Referral UK 3.0), docs/directory.md.
     "pocketcouncil.directory",
     "pocketcouncil.payments",
+    "pocketcouncil.privacy",
     "pocketcouncil.languages",
 ]
 
