@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "pocketcouncil.channels",  # issue 21: email, text messages and social media in
     # Thank-you rewards: points, partner offers, badges (issue 24), docs/rewards.md.
     "pocketcouncil.rewards",
+    "pocketcouncil.privacy",
     "pocketcouncil.languages",
     "pocketcouncil.insight",  # issue 22: demand and failure demand
 ]

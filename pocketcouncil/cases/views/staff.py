@@ -38,6 +38,7 @@ from pocketcouncil.cases.workflow import CaseStatus
 from pocketcouncil.core.params import query_id, query_text
 from pocketcouncil.councils.models import Area, AreaKind, Council, Team
 from pocketcouncil.notify import queries as notify_queries
+from pocketcouncil.privacy import actions as privacy_actions
 from pocketcouncil.services import queries as services_queries
 from pocketcouncil.services.models import Service
 
@@ -158,6 +159,15 @@ def case_page(request, slug: str, reference: str):
     case = _case(request, council, reference)
     if not isinstance(case, Case):
         return case
+    if case.resident_id:
+        # The resident sees this view on "Who has looked at your data" (privacy app).
+        privacy_actions.access_record(
+            resident=case.resident,
+            viewer=request.user,
+            council=council,
+            kind=privacy_actions.AccessKind.CASE_VIEW,
+            subject=case.reference,
+        )
     template_text = ""
     template_id = query_id(request.GET.get("template"))
     if template_id:
