@@ -62,6 +62,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "payments.view",
             "payments.refund",
             "payments.approve",
+            "payments.set_prices",
         }
     ),
     StaffRoleKind.SERVICE_MANAGER: frozenset(
@@ -84,6 +85,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "payments.view",
             "payments.refund",
             "payments.approve",
+            "payments.set_prices",
         }
     ),
     StaffRoleKind.CASE_OFFICER: frozenset(
@@ -297,6 +299,7 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     ("payments.approve", "payments:staff-permits", gettext_lazy("Parking permit approvals")),
     ("payments.approve", "payments:staff-concessions", gettext_lazy("Concession approvals")),
     ("payments.manage", "payments:staff-account", gettext_lazy("GOV.UK Pay account")),
+    ("payments.set_prices", "payments:staff-charges", gettext_lazy("Prices and collection days")),
 )
 
 
