@@ -68,6 +68,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             # thank-you rewards (issue 24): the scheme, rules, offers; anomaly flags
             "rewards.manage",
             "rewards.review",
+            "payments.set_prices",
         }
     ),
     StaffRoleKind.SERVICE_MANAGER: frozenset(
@@ -96,6 +97,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             # thank-you rewards (issue 24)
             "rewards.manage",
             "rewards.review",
+            "payments.set_prices",
         }
     ),
     StaffRoleKind.CASE_OFFICER: frozenset(
@@ -326,6 +328,7 @@ STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
     # thank-you rewards (issue 24)
     ("rewards.manage", "rewards:staff-scheme", gettext_lazy("Thank-you rewards")),
     ("rewards.review", "rewards:staff-flags", gettext_lazy("Thank-you rewards: flags")),
+    ("payments.set_prices", "payments:staff-charges", gettext_lazy("Prices and collection days")),
 )
 
 

@@ -615,3 +615,72 @@ class ConcessionEvent(models.Model):
 
     def __str__(self):
         return f"{self.claim_id} {self.status}"
+
+
+# --- the audit trail of prices, items and collection days --------------------------------------
+
+
+class ChargesEventKind(models.TextChoices):
+    CHARGES_CHANGED = "charges_changed", _("Prices and rules changed")
+    ITEM_ADDED = "item_added", _("Bulky waste item added")
+    ITEM_CHANGED = "item_changed", _("Bulky waste item changed")
+    SLOT_ADDED = "slot_added", _("Collection day added")
+    SLOT_CHANGED = "slot_changed", _("Collection day changed")
+    SLOT_REMOVED = "slot_removed", _("Collection day removed")
+
+
+class ChargesEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Charges audit rows are never changed.")
+
+    def delete(self):
+        raise TypeError("Charges audit rows are never deleted.")
+
+
+class ChargesEvent(models.Model):
+    """Who changed a council's prices, rules, bulky waste items or collection days, when, and
+    the values before and after. Append-only: written in the same transaction as the change."""
+
+    council = models.ForeignKey(
+        "councils.Council", on_delete=models.PROTECT, related_name="charges_events"
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=ChargesEventKind.choices)
+    subject = models.CharField(_("which"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("who"), max_length=200, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ChargesEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ChargesEventKind.values), name="charges_event_kind_valid"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.subject}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Charges audit rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Charges audit rows are never deleted.")
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for each value that differs."""
+        keys = list(dict.fromkeys([*self.before, *self.after]))
+        return [
+            (k, self.before.get(k, ""), self.after.get(k, ""))
+            for k in keys
+            if self.before.get(k) != self.after.get(k)
+        ]

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from pocketcouncil.payments.views import bulky, concessions, garden, pay, pcn, permits, staff
+from pocketcouncil.payments.views import (
+    bulky,
+    charges,
+    concessions,
+    garden,
+    pay,
+    pcn,
+    permits,
+    staff,
+)
 
 app_name = "payments"
 
@@ -68,6 +77,20 @@ urlpatterns = [
         "staff/<slug:slug>/payments/bulky/<int:pk>/cancel/",
         bulky.staff_cancel,
         name="staff-bulky-cancel",
+    ),
+    path("staff/<slug:slug>/payments/prices/", charges.prices, name="staff-charges"),
+    path("staff/<slug:slug>/payments/bulky-items/", charges.items, name="staff-bulky-items"),
+    path("staff/<slug:slug>/payments/bulky-items/<int:pk>/", charges.item, name="staff-bulky-item"),
+    path("staff/<slug:slug>/payments/collection-days/", charges.slots, name="staff-slots"),
+    path(
+        "staff/<slug:slug>/payments/collection-days/<int:pk>/capacity/",
+        charges.slot_capacity,
+        name="staff-slot-capacity",
+    ),
+    path(
+        "staff/<slug:slug>/payments/collection-days/<int:pk>/remove/",
+        charges.slot_remove,
+        name="staff-slot-remove",
     ),
     path("staff/<slug:slug>/payments/", staff.payments, name="staff-payments"),
     path("staff/<slug:slug>/payments/account/", staff.account, name="staff-account"),

@@ -53,6 +53,7 @@ def payments(request, slug: str):
             "statuses": PaymentStatus.choices,
             "today": _today(),
             "can_manage": permissions.has_perm(request.user, "payments.manage", council),
+            "can_set_prices": permissions.has_perm(request.user, "payments.set_prices", council),
         },
     )
 
