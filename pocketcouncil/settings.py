@@ -23,6 +23,8 @@ POCKETCOUNCIL_ENV = config.environment(env)
 PRODUCTION = POCKETCOUNCIL_ENV == "production"
 DEBUG = config.env_bool(env, "DEBUG", False)
 SECRET_KEY = config.secret_key(env, VAR_DIR, POCKETCOUNCIL_ENV)
+# Old keys still accepted while sessions signed with them run out (docs/operating.md).
+SECRET_KEY_FALLBACKS = config.env_list(env, "SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = config.allowed_hosts(env, POCKETCOUNCIL_ENV)
 CSRF_TRUSTED_ORIGINS = config.env_list(env, "CSRF_TRUSTED_ORIGINS")
 # The public address of the site, used in links inside emails and feeds.

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class OpsConfig(AppConfig):
@@ -8,7 +7,7 @@ class OpsConfig(AppConfig):
 
     name = "pocketcouncil.ops"
     label = "ops"
-    verbose_name = _("Operations")
+    verbose_name = "Operations"  # no models, so never shown to staff
 
     def ready(self):
         from pocketcouncil.ops import metrics
