@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pocketcouncil import config
 from pocketcouncil.accounts import config as accounts_config
+from pocketcouncil.ops import config as ops_config
 
 env = os.environ
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -22,6 +23,8 @@ POCKETCOUNCIL_ENV = config.environment(env)
 PRODUCTION = POCKETCOUNCIL_ENV == "production"
 DEBUG = config.env_bool(env, "DEBUG", False)
 SECRET_KEY = config.secret_key(env, VAR_DIR, POCKETCOUNCIL_ENV)
+# Old keys still accepted while sessions signed with them run out (docs/operating.md).
+SECRET_KEY_FALLBACKS = config.env_list(env, "SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = config.allowed_hosts(env, POCKETCOUNCIL_ENV)
 CSRF_TRUSTED_ORIGINS = config.env_list(env, "CSRF_TRUSTED_ORIGINS")
 # The public address of the site, used in links inside emails and feeds.
@@ -73,9 +76,14 @@ INSTALLED_APPS = [
     "pocketcouncil.privacy",
     "pocketcouncil.languages",
     "pocketcouncil.insight",  # issue 22: demand and failure demand
+    # Running as many processes: task backends, scheduler, metrics, readiness (issue 25).
+    "pocketcouncil.ops",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "pocketcouncil.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -92,6 +100,7 @@ MIDDLEWARE = [
     "pocketcouncil.languages.middleware.LanguageChoiceMiddleware",
     "pocketcouncil.accounts.middleware.AdminRequiresMfaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "pocketcouncil.urls"
@@ -157,32 +166,30 @@ STATIC_ROOT = Path(env.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.get("MEDIA_ROOT", VAR_DIR / "media"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if POCKETCOUNCIL_ENV == "test"
-            else "pocketcouncil.core.storage.StaticStorage"
-        )
-    },
-}
+# Uploads on local disk by default, or S3-compatible object storage with MEDIA_STORAGE=s3
+# (pocketcouncil/ops/config.py; docs/operating.md, "Object storage").
+STORAGES = ops_config.storages(
+    env,
+    static_backend=(
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if POCKETCOUNCIL_ENV == "test"
+        else "pocketcouncil.core.storage.StaticStorage"
+    ),
+)
 
 # Forms use the GOV.UK Design System through crispy-forms-gds.
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 # Background work: Django's Tasks API with the database backend, so a task is enqueued in the
-# same transaction as the change that caused it (see docs/operating.md for running workers).
-TASKS = {
-    "default": {
-        "BACKEND": (
-            "django_tasks.backends.immediate.ImmediateBackend"
-            if config.env_bool(env, "TASKS_RUN_IMMEDIATELY", False)
-            else "django_tasks_db.DatabaseBackend"
-        )
-    }
-}
+# same transaction as the change that caused it; TASKS_BACKEND=rq (with REDIS_URL) sends tasks to
+# Redis for workers on many machines (pocketcouncil/ops/config.py, docs/operating.md).
+REDIS_URL = ops_config.redis_url(env)
+_tasks = ops_config.tasks(env)
+TASKS, RQ_QUEUES = _tasks["TASKS"], _tasks["RQ_QUEUES"]
+INSTALLED_APPS += _tasks["apps"]
+# /metrics answers scrapers with this bearer token, or (unset) private addresses only.
+METRICS_TOKEN = env.get("METRICS_TOKEN", "")
 
 globals().update(config.email(env, POCKETCOUNCIL_ENV, VAR_DIR))
 globals().update(config.notify(env))
@@ -208,8 +215,8 @@ SECURE_HSTS_PRELOAD = config.env_bool(env, "SECURE_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if config.env_bool(env, "BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# /healthz is asked over plain HTTP by load balancers inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# /healthz, /readyz and /metrics are asked over plain HTTP by load balancers inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # Content Security Policy: no inline script except the one-line js-enabled switch, which
 # carries a per-request nonce.
@@ -230,14 +237,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# One line per event on standard error with the request id; JSON lines in production
+# (LOG_FORMAT=plain|json).
+LOGGING = ops_config.logging(env, PRODUCTION)
 
 # Pocket Council's own settings.
 # How many places a place-name search on the home page lists at most.

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from pocketcouncil.core.tasking import self_scheduling
+
 INTERVAL = timedelta(minutes=15)
 
 
@@ -42,7 +44,7 @@ def _path() -> str:
 
 def schedule_next(*, at=None) -> bool:
     """Queue the next run (unless one is already waiting). Returns whether one was queued."""
-    if not news_send_due_task.get_backend().supports_defer:
+    if not news_send_due_task.get_backend().supports_defer or not self_scheduling():
         return False
     from django_tasks_db.models import DBTaskResult
 

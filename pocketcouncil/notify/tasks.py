@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from pocketcouncil.core.tasking import self_scheduling
 from pocketcouncil.notify import conf, delivery
 
 # How long one task keeps delivering before handing over to a fresh task, so a long fan-out
@@ -75,7 +76,8 @@ def schedule_recheck(lease_until: datetime) -> None:
     tenth of the lease, at most a minute), so a big fan-out adds one task per bucket, not one
     per batch, and rescue comes at most a bucket after the lease ends.
     """
-    if not _can_defer(notification_deliver_task):
+    if not _can_defer(notification_deliver_task) or not self_scheduling():
+        # Without the database queue the scheduler's one-minute sweep rescues the rows.
         return
     bucket = max(1, min(60, conf.lease_seconds() // 10))
     seconds = int(lease_until.timestamp()) // bucket * bucket + bucket

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from pocketcouncil.core.tasking import self_scheduling
 from pocketcouncil.open311 import conf, outbound, webhooks
 
 
@@ -106,7 +107,7 @@ def outbound_poll_task() -> dict:
 
 def schedule_poll(*, at=None) -> bool:
     """Queue the next poll of back offices (unless one is already waiting)."""
-    if not outbound_poll_task.get_backend().supports_defer:
+    if not outbound_poll_task.get_backend().supports_defer or not self_scheduling():
         return False
     with transaction.atomic():
         if _waiting(outbound_poll_task):

@@ -11,6 +11,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from pocketcouncil.core.tasking import self_scheduling
 from pocketcouncil.transparency import actions
 from pocketcouncil.transparency.models import ImportState, SpendingImport
 
@@ -113,7 +114,7 @@ def _path() -> str:
 
 def schedule_next(*, at=None) -> bool:
     """Queue the next run (unless one is already waiting). Returns whether one was queued."""
-    if not indicators_refresh_task.get_backend().supports_defer:
+    if not indicators_refresh_task.get_backend().supports_defer or not self_scheduling():
         return False
     from django_tasks_db.models import DBTaskResult
 
