@@ -277,12 +277,18 @@ def points_reverse(*, council, user, source_key: str, reason: str, actor=None) -
     Returns the points taken back (0 if it earned nothing or was already reversed)."""
     taken = 0
     with transaction.atomic():
-        awards = LedgerEntry.objects.select_for_update().filter(
-            council=council,
-            user=user,
-            kind=EntryKind.AWARD,
-            source_key=source_key,
-            reversed_by__isnull=True,
+        awards = (
+            LedgerEntry.objects.select_for_update()
+            .filter(
+                council=council,
+                user=user,
+                kind=EntryKind.AWARD,
+                source_key=source_key,
+            )
+            .exclude(
+                # Not "reversed_by__isnull": PostgreSQL cannot lock the nullable side of that join.
+                pk__in=LedgerEntry.objects.filter(reverses__isnull=False).values("reverses_id")
+            )
         )
         for award in awards:
             LedgerEntry.objects.create(
