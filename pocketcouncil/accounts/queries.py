@@ -82,6 +82,25 @@ def home_for(user: User) -> Place | None:
     return Place.objects.filter(user=user, kind=PlaceKind.HOME).first()
 
 
+def home_ward(user: User, council):
+    """The ward of this council holding the person's checked home address, or None."""
+    from pocketcouncil.councils import queries as councils
+
+    home = home_for(user)
+    if home is None or home.in_council_area_at is None:
+        return None
+    return next(
+        (
+            a
+            for a in councils.areas_containing(
+                lon=home.longitude, lat=home.latitude, kinds=["ward"]
+            )
+            if a.council_id == council.pk
+        ),
+        None,
+    )
+
+
 def interests_for(user: User) -> list[str]:
     """The topics (``Topic`` values) the resident follows."""
     if not user.is_authenticated:

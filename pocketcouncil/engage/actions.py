@@ -1205,25 +1205,6 @@ def _check_answers(questions, answers: dict, *, required: bool) -> dict:
     return kept
 
 
-def home_ward(user, council):
-    """The ward of this council holding the person's checked home address, or None."""
-    from pocketcouncil.councils import queries as councils
-
-    home = accounts.home_for(user)
-    if home is None or home.in_council_area_at is None:
-        return None
-    return next(
-        (
-            a
-            for a in councils.areas_containing(
-                lon=home.longitude, lat=home.latitude, kinds=["ward"]
-            )
-            if a.council_id == council.pk
-        ),
-        None,
-    )
-
-
 @transaction.atomic
 def survey_submit(*, survey: Survey, actor) -> SurveyResponse:
     """Send the person's draft. Answers to questions no longer shown are dropped; the ward of
@@ -1237,7 +1218,7 @@ def survey_submit(*, survey: Survey, actor) -> SurveyResponse:
     SurveyFile.objects.filter(response=response).exclude(
         question_id__in=[int(k) for k in kept]
     ).delete()
-    ward = home_ward(actor, survey.council)
+    ward = accounts.home_ward(actor, survey.council)
     response.answers = kept
     response.state = SurveyResponseState.SUBMITTED
     response.submitted_at = timezone.now()

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from pocketcouncil.accounts import permissions
 from pocketcouncil.accounts import queries as accounts_queries
-from pocketcouncil.councils import queries as councils_queries
 from pocketcouncil.rewards.models import (
     DEFAULT_RULES,
     AgeBand,
@@ -135,22 +134,6 @@ def rule_update(
 # --- joining and leaving (residents) ------------------------------------------------------------
 
 
-def _home_ward(user, council):
-    home = accounts_queries.home_for(user)
-    if home is None or home.in_council_area_at is None:
-        return None
-    return next(
-        (
-            a
-            for a in councils_queries.areas_containing(
-                lon=home.longitude, lat=home.latitude, kinds=["ward"]
-            )
-            if a.council_id == council.pk
-        ),
-        None,
-    )
-
-
 @transaction.atomic
 def membership_join(*, council, actor, age_band: str, show_as_champion: bool) -> Membership:
     """Join (or rejoin) a council's scheme. Only the person themselves can join."""
@@ -169,7 +152,7 @@ def membership_join(*, council, actor, age_band: str, show_as_champion: bool) ->
     if not created:
         membership.age_band, membership.show_as_champion = age_band, champion
         membership.left_at = None
-    membership.ward = _home_ward(actor, council)
+    membership.ward = accounts_queries.home_ward(actor, council)
     membership.save()
     return membership
 
