@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from pocketcouncil.core.testing_sites import prepare_site, site_env
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -84,45 +86,22 @@ def _require_chromium():
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Site:
     _require_chromium()
-    yield from start_site(tmp_path_factory.mktemp("site"))
+    yield from start_site(tmp_path_factory, tmp_path_factory.mktemp("site"))
 
 
-def start_site(folder: Path, extra_env: dict | None = None):
-    """Migrate, load the demo and serve a site in ``folder``; yields it, stops it after.
-    ``extra_env`` adds settings (tests/e2e/test_payments.py points it at a fake GOV.UK Pay)."""
+def start_site(tmp_path_factory, folder: Path, extra_env: dict | None = None):
+    """Serve a demo site in ``folder``; yields it, stops it after. Its database is a copy of the
+    run's migrated, demo-loaded one (pocketcouncil.core.testing_sites). ``extra_env`` adds
+    settings (tests/e2e/test_payments.py points it at a fake GOV.UK Pay)."""
     port = _free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
-        "POCKETCOUNCIL_ENV": "development",
-        "DEBUG": "false",
-        "DJANGO_SETTINGS_MODULE": "pocketcouncil.settings",
-        "DATABASE_URL": f"sqlite:///{folder}/site.sqlite3",
-        "POCKETCOUNCIL_VAR_DIR": str(folder),
-        "STATIC_ROOT": str(folder / "static"),
-        "MEDIA_ROOT": str(folder / "media"),
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "TASKS_RUN_IMMEDIATELY": "true",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    env = site_env(
+        folder,
         # No network here: every map tile is one plain local image, so the map still works.
-        "CASES_MAP_TILES_URL": f"http://127.0.0.1:{port}/static/pocketcouncil/blank-tile.png",
-        "POCKETCOUNCIL_SITE_URL": f"http://127.0.0.1:{port}",
+        CASES_MAP_TILES_URL=f"http://127.0.0.1:{port}/static/pocketcouncil/blank-tile.png",
+        POCKETCOUNCIL_SITE_URL=f"http://127.0.0.1:{port}",
         **(extra_env or {}),
-    }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (
-        ["migrate", "--noinput"],
-        ["createcachetable"],
-        ["load_demo"],
-        ["collectstatic", "--noinput"],
-    ):
-        subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-            [*manage, *command],
-            cwd=ROOT,
-            env=env,
-            check=True,  # noqa: S603
-            capture_output=True,
-            timeout=600,
-        )
+    )
+    prepare_site(tmp_path_factory, folder, env)
     log = folder / "server.log"
     server = subprocess.Popen(  # noqa: S603
         [

@@ -31,6 +31,7 @@ def fake_pay():
 def pay_site(tmp_path_factory, fake_pay):
     _require_chromium()
     sites = start_site(
+        tmp_path_factory,
         tmp_path_factory.mktemp("pay-site"),
         {"PAYMENTS_DEMO_PAY_URL": fake_pay.base_url, "PAYMENTS_CARD_ORIGINS": fake_pay.base_url},
     )

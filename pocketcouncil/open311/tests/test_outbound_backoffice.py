@@ -1,12 +1,12 @@
 """The outbound client against a real back office: a second instance of this project (its own
-SQLite file, migrated and demo-loaded, served by gunicorn on a free loopback port), reached over
-HTTP with the demo key. Mid-run our worker dies after the back office accepted a case, and the
-back office is killed with SIGKILL; sends are retried, not lost; after a restart everything is
-drained, and every case exists exactly once at the back office with its id held here. Then a
-resident reopens a case and our worker dies right after POSTing it: the reopen still arrives
-once (the back office honours the ``Idempotency-Key``).
+SQLite file, a copy of the run's migrated, demo-loaded database, served by gunicorn on a free
+loopback port), reached over HTTP with the demo key. Mid-run our worker dies after the back
+office accepted a case, and the back office is killed with SIGKILL; sends are retried, not lost;
+after a restart everything is drained, and every case exists exactly once at the back office with
+its id held here. Then a resident reopens a case and our worker dies right after POSTing it: the
+reopen still arrives once (the back office honours the ``Idempotency-Key``).
 
-Slow (a second project to migrate and start): about 30 seconds. Part of ``make test``.
+Slow (a second project to start): about 15 seconds. Part of ``make test``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from django.utils import timezone
 from pocketcouncil.accounts.models import User
 from pocketcouncil.cases import actions as case_actions
 from pocketcouncil.cases.models import Case, CaseEvent, EventKind
+from pocketcouncil.core.testing_sites import prepare_site, site_env
 from pocketcouncil.open311 import actions, outbound
 from pocketcouncil.open311.models import OutboundSend, OutboundUpdateSend, SendState
 from pocketcouncil.open311.tests.backoffice import FLY_TIPPING, make_case
@@ -55,20 +56,11 @@ class BackOffice:
         self.folder = folder
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
-            "POCKETCOUNCIL_ENV": "development",
-            "DEBUG": "false",
-            "DJANGO_SETTINGS_MODULE": "pocketcouncil.settings",
-            "DATABASE_URL": f"sqlite:///{folder}/backoffice.sqlite3",
-            "POCKETCOUNCIL_VAR_DIR": str(folder),
-            "MEDIA_ROOT": str(folder / "media"),
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": str(folder / "mail"),
-            "TASKS_RUN_IMMEDIATELY": "true",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "POCKETCOUNCIL_SITE_URL": self.url,
-        }
+        self.env = site_env(
+            folder,
+            EMAIL_FILE_PATH=str(folder / "mail"),
+            POCKETCOUNCIL_SITE_URL=self.url,
+        )
         self.process: subprocess.Popen | None = None
         self.log = folder / "server.log"
 
@@ -84,16 +76,8 @@ class BackOffice:
         )
         return done.stdout
 
-    def prepare(self) -> None:
-        # One process for the three commands: each start of Django costs seconds here.
-        self.manage(
-            "shell",
-            "-c",
-            "from django.core.management import call_command;"
-            "call_command('migrate', interactive=False, verbosity=0);"
-            "call_command('createcachetable');"
-            "call_command('load_demo')",
-        )
+    def prepare(self, tmp_path_factory) -> None:
+        prepare_site(tmp_path_factory, self.folder, self.env)
 
     def start(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603
@@ -143,9 +127,9 @@ class BackOffice:
 
 
 @pytest.fixture
-def remote(tmp_path):
+def remote(tmp_path, tmp_path_factory):
     office = BackOffice(tmp_path)
-    office.prepare()
+    office.prepare(tmp_path_factory)
     office.start()
     yield office
     if office.process and office.process.poll() is None:
