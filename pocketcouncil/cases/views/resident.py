@@ -20,6 +20,7 @@ from pocketcouncil.cases.forms import EditForm, MessageForm, ReopenForm, Satisfa
 from pocketcouncil.cases.models import Case, CasePhoto
 from pocketcouncil.cases.queries import case_next_step as next_step
 from pocketcouncil.cases.views.journey import SENT_KEY
+from pocketcouncil.core.files import private_file_response
 from pocketcouncil.core.params import query_id, query_text
 from pocketcouncil.councils.models import Area, AreaKind, Council
 from pocketcouncil.services.models import Service
@@ -212,10 +213,11 @@ def case_photo(request, reference: str, token: str):
     photo = CasePhoto.objects.filter(case=case, token=token).first()
     if photo is None or (view == "public" and not photo.is_public):
         raise Http404
+    if view != "public":
+        # Only the reporter and staff: a signed, short-lived link on object storage.
+        return private_file_response(photo.image, content_type="image/jpeg")
     response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = (
-        "private, max-age=3600" if view != "public" else "public, max-age=86400"
-    )
+    response["Cache-Control"] = "public, max-age=86400"
     return response
 
 

@@ -8,7 +8,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from pocketcouncil.accounts import permissions
 from pocketcouncil.accounts import queries as accounts
 from pocketcouncil.accounts.permissions import staff_required
+from pocketcouncil.core.files import private_file_response
 from pocketcouncil.councils import queries as councils
 from pocketcouncil.councils.models import Council
 from pocketcouncil.engage import actions, forms, queries, surveys
@@ -709,11 +710,10 @@ def survey_file(request, slug: str, engagement_slug: str, token: str):
         stored = queries.survey_file_get(survey, token)
     except ObjectDoesNotExist as error:
         raise Http404 from error
-    return FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=f"{engagement.slug}-{stored.token[:8]}.{stored.extension}",
+    return private_file_response(
+        stored.file,
         content_type=FILE_CONTENT_TYPES[stored.extension],
+        filename=f"{engagement.slug}-{stored.token[:8]}.{stored.extension}",
     )
 
 

@@ -1,6 +1,7 @@
 """Object storage: settings, and private files through short-lived signed URLs on a real
 S3-compatible server (moto's, on 127.0.0.1)."""
 
+import contextlib
 from urllib.parse import parse_qs, urlsplit
 
 import boto3
@@ -47,19 +48,25 @@ def s3_server():
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
-    boto3.client(
+    s3 = boto3.client(
         "s3",
         endpoint_url=endpoint,
         aws_access_key_id="test",
         aws_secret_access_key="test",
         region_name="eu-west-2",
-    ).create_bucket(Bucket="photos", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    )
+    # moto keeps buckets per process, and pytest-django runs database tests first, so another
+    # module's server may have made it already.
+    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
+        s3.create_bucket(
+            Bucket="photos", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
+        )
     yield endpoint
     server.stop()
 
 
-def make_storage(endpoint: str, expire: int = 300) -> S3Storage:
-    options = config.storages(
+def storage_options(endpoint: str, expire: int = 300) -> dict:
+    return config.storages(
         {
             **BASE,
             "AWS_S3_ENDPOINT_URL": endpoint,
@@ -69,8 +76,11 @@ def make_storage(endpoint: str, expire: int = 300) -> S3Storage:
             "MEDIA_SIGNED_URL_SECONDS": str(expire),
         },
         "x",
-    )["default"]["OPTIONS"]
-    return S3Storage(**options)
+    )
+
+
+def make_storage(endpoint: str, expire: int = 300) -> S3Storage:
+    return S3Storage(**storage_options(endpoint, expire)["default"]["OPTIONS"])
 
 
 def test_a_private_file_is_reached_only_through_its_signed_url(s3_server):
@@ -122,3 +132,36 @@ def test_on_local_disk_the_file_is_streamed(tmp_path):
     response = private_file_response(field, content_type="text/plain")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"hello"
+
+
+def test_a_private_case_photo_is_handed_out_through_a_signed_url(s3_server, client, demo):
+    from django.conf import settings
+    from django.test import override_settings
+    from django.urls import reverse
+
+    from pocketcouncil.accounts.models import User
+    from pocketcouncil.cases import actions, photos
+    from pocketcouncil.cases.tests import images
+    from pocketcouncil.services.models import Service
+
+    tom = User.objects.get(email="tom.evans@demo.pocketcouncil.example")
+    s3 = {**settings.STORAGES, "default": storage_options(s3_server)["default"]}
+    with override_settings(STORAGES=s3):
+        case = actions.case_create(
+            service=Service.objects.get(lgsl=141),
+            actor=tom,
+            resident=tom,
+            council=demo["oxford"],
+            description="Damp in the back bedroom",
+            photos=[photos.process(images.jpeg_with_gps())],
+        )
+        url = reverse("cases:photo", args=[case.reference, case.photos.get().token])
+        assert client.get(url).status_code == 404  # a private case, not signed in
+        client.force_login(tom)
+        response = client.get(url)
+    assert response.status_code == 302
+    assert response["Cache-Control"] == "private, no-store"
+    assert "X-Amz-Signature=" in response["Location"]
+    answer = requests.get(response["Location"], timeout=5)
+    assert answer.status_code == 200
+    assert answer.content[:2] == b"\xff\xd8"  # a JPEG

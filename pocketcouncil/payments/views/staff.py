@@ -5,16 +5,18 @@ again."""
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pocketcouncil.accounts import permissions
 from pocketcouncil.accounts.permissions import staff_required
+from pocketcouncil.core.files import private_file_response
 from pocketcouncil.councils.models import Council
 from pocketcouncil.payments import actions, queries
 from pocketcouncil.payments.forms import DayForm, PayAccountForm, RefundForm
@@ -226,9 +228,9 @@ def account(request, slug: str):
     )
 
 
-def evidence_response(file, content_type: str) -> FileResponse:
-    """A resident's uploaded evidence for staff: always downloaded, never cached."""
-    response = FileResponse(file.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = "attachment"
-    response["Cache-Control"] = "private, no-store"
-    return response
+def evidence_response(file, content_type: str):
+    """A resident's uploaded evidence for staff: always downloaded, never cached (a signed,
+    short-lived link on object storage)."""
+    return private_file_response(
+        file, content_type=content_type, filename=Path(file.name).name or "evidence"
+    )
