@@ -218,7 +218,7 @@ def payment_queryset(*, council: Council, filters: PaymentFilter):
             raise ValueError(f"Unknown dimension {filters.dimension!r}")
         rows = rows.filter(**{filters.dimension: filters.value})
     if filters.search:
-        rows = search_index.filter_text(rows, filters.search)
+        rows = search_index.filter_text(rows, filters.search, council_id=council.pk)
     return rows.order_by("-paid_on", "pk")
 
 
