@@ -154,32 +154,61 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+# A search matching more payments than this (on SQLite) or supplier names than COMMON_NAMES is
+# "common": reading the payments newest first finds a page of matches within a few hundred
+# rows, sooner than collecting every match through the index and sorting them.
+COMMON_ROWS = 20_000
+COMMON_NAMES = 200
+
+
 def filter_text(rows, text: str, *, council_id: int):
     """``rows`` (payments of the council) narrowed to those whose supplier or purpose contains
     ``text`` (only the supplier, for one or two characters)."""
     text = text.strip()
-    if len(text) >= MINIMUM and has_index(connection):
-        if connection.vendor == "postgresql":
-            return rows.extra(  # noqa: S610 - fixed SQL, the text is a parameter
-                where=[f"({TABLE}.supplier || ' ' || {TABLE}.purpose) ILIKE %s"],
-                params=[_like_pattern(text)],
-            )
-        phrase = '"' + text.replace('"', '""') + '"'
-        return rows.extra(  # noqa: S610 - fixed SQL, the text is a parameter
-            where=[
-                "transparency_payment.id IN (SELECT rowid FROM transparency_payment_text"
-                " WHERE transparency_payment_text MATCH %s)"
-            ],
-            params=[phrase],
-        )
+    plain = rows.filter(Q(supplier__icontains=text) | Q(purpose__icontains=text))
     if len(text) < MINIMUM:
-        # One or two characters ("BT", "O2") cannot use a trigram index: match supplier names
-        # only, through the council's few thousand names in the monthly totals, and then their
-        # payments through the supplier index (a scan of every payment took 0.6 s at a million).
-        from pocketcouncil.transparency.models import Dimension, SpendingTotal
+        return _filter_supplier_names(rows, text, council_id=council_id)
+    if not has_index(connection):
+        return plain
+    if connection.vendor == "postgresql":
+        # PostgreSQL's planner chooses between the index and reading newest first itself.
+        return rows.extra(  # noqa: S610 - fixed SQL, the text is a parameter
+            where=[f"({TABLE}.supplier || ' ' || {TABLE}.purpose) ILIKE %s"],
+            params=[_like_pattern(text)],
+        )
+    phrase = '"' + text.replace('"', '""') + '"'
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM transparency_payment_text"
+            " WHERE transparency_payment_text MATCH %s LIMIT %s)",
+            [phrase, COMMON_ROWS],
+        )
+        if cursor.fetchone()[0] >= COMMON_ROWS:
+            return plain
+    return rows.extra(  # noqa: S610 - fixed SQL, the text is a parameter
+        where=[
+            "transparency_payment.id IN (SELECT rowid FROM transparency_payment_text"
+            " WHERE transparency_payment_text MATCH %s)"
+        ],
+        params=[phrase],
+    )
 
-        names = SpendingTotal.objects.filter(
+
+def _filter_supplier_names(rows, text: str, *, council_id: int):
+    """One or two characters ("BT", "O2") cannot use a trigram index: match supplier names
+    only, found among the council's few thousand in the monthly totals, then their payments
+    through the supplier index (reading every payment took up to a second at a million)."""
+    from pocketcouncil.transparency.models import Dimension, SpendingTotal
+
+    names = list(
+        SpendingTotal.objects.filter(
             council_id=council_id, dimension=Dimension.SUPPLIER, value__icontains=text
-        ).values("value")
-        return rows.filter(supplier__in=names)
-    return rows.filter(Q(supplier__icontains=text) | Q(purpose__icontains=text))
+        )
+        .values_list("value", flat=True)
+        .distinct()[: COMMON_NAMES + 1]
+    )
+    if not names:
+        return rows.none()
+    if len(names) > COMMON_NAMES:
+        return rows.filter(supplier__icontains=text)
+    return rows.filter(supplier__in=names)

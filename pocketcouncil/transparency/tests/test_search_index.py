@@ -112,3 +112,12 @@ def test_on_sqlite_payments_stored_before_the_index_are_indexed_when_it_is_made(
     assert search_index.install(connection)
     assert found(council, "kier") == {later.pk}
     assert found(council, "tarmac") == {rows["pothole"].pk}
+
+
+@pytest.mark.parametrize("text", ["road", "tarmac", "ro", "un", "zz"])
+def test_common_searches_read_newest_first_with_the_same_results(payments, monkeypatch, text):
+    council, _rows = payments
+    through_the_index = found(council, text)
+    monkeypatch.setattr(search_index, "COMMON_ROWS", 1)  # every search now counts as common
+    monkeypatch.setattr(search_index, "COMMON_NAMES", 0)
+    assert found(council, text) == through_the_index
