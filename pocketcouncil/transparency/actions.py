@@ -48,7 +48,7 @@ from django.utils import timezone
 
 from pocketcouncil.accounts import permissions
 from pocketcouncil.councils.models import Council
-from pocketcouncil.transparency import budgets_csv, indicators, spending_csv
+from pocketcouncil.transparency import budgets_csv, indicators, search_index, spending_csv
 from pocketcouncil.transparency.models import (
     ACTIVE_STATES,
     BudgetLine,
@@ -276,6 +276,7 @@ def spending_import_run(
         if opened and binary is not None:
             binary.close()
     _delete_stored_file(spending_import)
+    search_index.after_import()
     return spending_import
 
 

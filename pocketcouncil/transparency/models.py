@@ -172,9 +172,16 @@ class Payment(models.Model):
                 fields=["council", "fingerprint"], name="payment_fingerprint_unique_per_council"
             )
         ]
-        # Only two indexes besides the foreign key's: each extra index on text columns halved
-        # the import speed on SQLite. Totals come from SpendingTotal, not from here.
-        indexes = [models.Index(fields=["council", "paid_on"], name="payment_council_date")]
+        # Few indexes: each index on text columns slows every import (docs/benchmarks.md).
+        # Totals come from SpendingTotal, not from here; the supplier index serves "the
+        # payments behind this supplier's total", and free-text search has an index of its own
+        # (search_index.py).
+        indexes = [
+            models.Index(fields=["council", "paid_on"], name="payment_council_date"),
+            models.Index(
+                fields=["council", "supplier", "paid_on"], name="payment_council_supplier"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.paid_on} £{self.amount} {self.supplier}"

@@ -169,7 +169,11 @@ def contribution() -> dict:
                         ),
                         _query("value", "The service area, expense type or supplier."),
                         _query("month", "Only this month, `YYYY-MM`."),
-                        _query("q", "Supplier name or purpose containing these letters."),
+                        _query(
+                            "q",
+                            "Supplier name or purpose containing these letters (one or two "
+                            "letters: supplier names only).",
+                        ),
                     ],
                     "responses": {"200": _ok("TransparencyPayments"), **CONDITIONAL},
                 }

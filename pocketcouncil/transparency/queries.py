@@ -11,12 +11,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pocketcouncil.councils.models import Council, CouncilTier
+from pocketcouncil.transparency import search_index
 from pocketcouncil.transparency.models import (
     BudgetLine,
     Dimension,
@@ -217,9 +218,7 @@ def payment_queryset(*, council: Council, filters: PaymentFilter):
             raise ValueError(f"Unknown dimension {filters.dimension!r}")
         rows = rows.filter(**{filters.dimension: filters.value})
     if filters.search:
-        rows = rows.filter(
-            Q(supplier__icontains=filters.search) | Q(purpose__icontains=filters.search)
-        )
+        rows = search_index.filter_text(rows, filters.search, council_id=council.pk)
     return rows.order_by("-paid_on", "pk")
 
 
