@@ -25,7 +25,8 @@ def sign_in_by_code(page, site, email: str) -> None:
     already = len(site.emails_to(email))
     page.goto("/accounts/login/code/")
     page.get_by_label(re.compile("email", re.I)).first.fill(email)
-    page.locator("main button[type=submit]").first.click()
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").first.click()
     deadline = time.monotonic() + 20
     while len(site.emails_to(email)) <= already:
         assert time.monotonic() < deadline, "no sign-in code arrived"
@@ -35,7 +36,8 @@ def sign_in_by_code(page, site, email: str) -> None:
     after = message.split("is:", 1)[1]
     code = next(line.strip() for line in after.splitlines() if line.strip())
     page.get_by_label(re.compile("code", re.I)).first.fill(code)
-    page.locator("main button[type=submit]").first.click()
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").first.click()
 
 
 def enter_authenticator_code(page) -> None:
@@ -43,8 +45,20 @@ def enter_authenticator_code(page) -> None:
     is refused, as it should be, so then wait for the next one."""
     for _ in range(2):
         page.get_by_label(re.compile("code", re.I)).first.fill(totp())
-        page.locator("main button[type=submit]").first.click()
+        with page.expect_navigation():
+            page.locator("main button[type=submit]").first.click()
         if "/2fa/authenticate" not in page.url:
             return
         time.sleep(30 - time.time() % 30 + 1)
     raise AssertionError("the authenticator code was refused twice")
+
+
+def assert_title(page, text: str, timeout: float = 10_000) -> None:
+    """Wait for the page that a click started loading to have ``text`` in its title.
+
+    Reading ``page.title()`` straight after a click can catch the browser between pages
+    (the title is then empty), so this waits as Playwright's ``expect`` does.
+    """
+    from playwright.sync_api import expect
+
+    expect(page).to_have_title(re.compile(re.escape(text)), timeout=timeout)

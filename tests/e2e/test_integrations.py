@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import enter_authenticator_code, sign_in_by_code
+from tests.e2e.helpers import assert_title, enter_authenticator_code, sign_in_by_code
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +22,7 @@ def test_admin_sets_up_a_back_office_and_a_webhook(visit, site, javascript):
     if "/mfa/" in page.url or "authenticat" in page.content().lower():
         enter_authenticator_code(page)
     page.goto(PAGE)
-    assert "Integrations" in page.title(), page.url
+    assert_title(page, "Integrations")
     visit.step("integrations")
 
     row = page.locator("tr", has_text="Demo back office")

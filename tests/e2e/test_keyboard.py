@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from tests.e2e.helpers import assert_title
+
 pytestmark = pytest.mark.e2e
 
 FOCUSED_NAME = """() => {
@@ -60,13 +62,13 @@ def test_report_a_problem_with_the_keyboard_only(visit):
 
     tab_to(page, r"fly-tipping")
     follow(page)
-    assert "Report fly-tipping" in page.title()
+    assert_title(page, "Report fly-tipping")
     tab_to(page, r"^Report it online|^Start|Report fly-tipping")
     follow(page)
     if "Where is it?" not in page.title():
         tab_to(page, r"^Start now")
         follow(page)
-    assert "Where is it?" in page.title()
+    assert_title(page, "Where is it?")
     visit.step("where, by keyboard")
 
     # The map is a mouse and touch convenience: the postcode does the same job.
@@ -79,7 +81,7 @@ def test_report_a_problem_with_the_keyboard_only(visit):
     if "Continue with a new report" in page.content():
         tab_to(page, r"^Continue with a new report")
         follow(page)
-    assert "Tell us about it" in page.title()
+    assert_title(page, "Tell us about it")
 
     tab_to(page, r"^Mattress")
     page.keyboard.press("Space")
@@ -90,12 +92,12 @@ def test_report_a_problem_with_the_keyboard_only(visit):
     page.keyboard.type("Bags and a mattress by the garages, reported by keyboard.")
     tab_to(page, r"^Continue")
     follow(page)
-    assert "Check your report" in page.title(), page.url
+    assert_title(page, "Check your report")
     check = page.locator("main").inner_text()
     assert "Mattress" in check and "A car boot load" in check
     visit.step("check, by keyboard")
 
     tab_to(page, r"^Send report")
     follow(page)
-    assert "Report sent" in page.title()
+    assert_title(page, "Report sent")
     visit.step("sent, by keyboard")

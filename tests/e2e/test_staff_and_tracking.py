@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import AXE, PHONE
-from tests.e2e.helpers import enter_authenticator_code, sign_in_by_code
+from tests.e2e.helpers import assert_title, enter_authenticator_code, sign_in_by_code
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +47,7 @@ def test_officer_updates_and_resolves_a_case_and_the_resident_follows_it(
         page.goto("/staff/")
         visit.step("staff home")
         page.get_by_role("link", name=re.compile("Cases: the queue")).first.click()
-        assert "Cases" in page.title(), page.url
+        assert_title(page, "Cases")
         visit.step("queue")
         page.get_by_role("link", name="Map and list").click()
         if javascript:

@@ -10,7 +10,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import sign_in_by_code
+from tests.e2e.helpers import assert_title, sign_in_by_code
 
 pytestmark = pytest.mark.e2e
 
@@ -65,7 +65,7 @@ def test_level_one_resident_steps_up_to_vote_and_comes_back(visit, site, javascr
     # Back where they were going: the ballot, now open to them.
     if "/more-needed/" in page.url:
         page.get_by_role("button", name="Continue").click()
-    assert "Budget vote" in page.title(), page.url
+    assert_title(page, "Budget vote")
     visit.step("back at the vote")
     page.get_by_label(re.compile("New benches on the Plain")).check()
     page.get_by_label(re.compile("Youth club kit")).check()

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import sign_in_by_code
+from tests.e2e.helpers import assert_title, sign_in_by_code
 
 pytestmark = pytest.mark.e2e
 
@@ -78,7 +78,7 @@ def test_resident_answers_the_survey_saves_resumes_and_sends(visit, site, javasc
     page.get_by_label(re.compile("Anything else")).fill("More benches by the river, please.")
     carry_on(page)
 
-    assert "Check your answers" in page.title()
+    assert_title(page, "Check your answers")
     answers = page.locator("main").inner_text()
     for expected in ["South Park", "Football", "Better lighting", "Poor", "More benches"]:
         assert expected in answers
