@@ -17,10 +17,16 @@ run.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,3 +110,89 @@ def prepare_site(tmp_path_factory, folder: Path, env: dict) -> None:
     shutil.copyfile(shared / "build" / "site.sqlite3", target)
     env["STATIC_ROOT"] = str(shared / "static")
     _run(env, "shell", "-c", _PREPARE)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServedSite:
+    """A second Pocket Council (a demo site on SQLite in ``folder``) served by gunicorn on a free
+    loopback port at ``url``: the back office of open311's outbound tests and of the cluster's
+    fault test. ``kill`` is SIGKILL, ``start`` starts it again on the same port and database."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = site_env(
+            folder,
+            EMAIL_FILE_PATH=str(folder / "mail"),
+            POCKETCOUNCIL_SITE_URL=self.url,
+        )
+        self.process: subprocess.Popen | None = None
+        self.log = folder / "server.log"
+
+    def manage(self, *command: str) -> str:
+        done = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+            [sys.executable, str(ROOT / "manage.py"), *command],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        return done.stdout
+
+    def prepare(self, tmp_path_factory) -> None:
+        prepare_site(tmp_path_factory, self.folder, self.env)
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "pocketcouncil.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the master and its worker
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as answer:  # noqa: S310
+                    if answer.status == 200:
+                        return
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.process.kill()
+                    log = self.log.read_text()
+                    raise RuntimeError("The site did not start:\n" + log) from None
+                time.sleep(0.2)
+
+    def kill(self) -> None:
+        """SIGKILL to gunicorn's master and worker: no clean shutdown, whatever it was doing
+        is cut off."""
+        if self.process is None:
+            raise RuntimeError("the site was never started")
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def get(self, path: str, **params) -> list:
+        query = urllib.parse.urlencode({"jurisdiction_id": "oxford", **params})
+        url = f"{self.url}/open311/v2/{path}?{query}"
+        with urllib.request.urlopen(url, timeout=10) as answer:  # noqa: S310
+            return json.loads(answer.read())

@@ -11,17 +11,10 @@ Slow (a second project to start): about 15 seconds. Part of ``make test``.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.parse
-import urllib.request
 from datetime import UTC, timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -29,7 +22,7 @@ from django.utils import timezone
 from pocketcouncil.accounts.models import User
 from pocketcouncil.cases import actions as case_actions
 from pocketcouncil.cases.models import Case, CaseEvent, EventKind
-from pocketcouncil.core.testing_sites import prepare_site, site_env
+from pocketcouncil.core.testing_sites import ServedSite
 from pocketcouncil.open311 import actions, outbound
 from pocketcouncil.open311.models import OutboundSend, OutboundUpdateSend, SendState
 from pocketcouncil.open311.tests.backoffice import FLY_TIPPING, make_case
@@ -37,98 +30,13 @@ from pocketcouncil.services.models import Service
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[3]
 CASES = 8
 RESIDENT = "tom.evans@demo.pocketcouncil.example"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class BackOffice:
-    """A second Pocket Council serving Open311 on ``url``; ``kill`` is SIGKILL, ``start`` starts
-    it again on the same port and database."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = site_env(
-            folder,
-            EMAIL_FILE_PATH=str(folder / "mail"),
-            POCKETCOUNCIL_SITE_URL=self.url,
-        )
-        self.process: subprocess.Popen | None = None
-        self.log = folder / "server.log"
-
-    def manage(self, *command: str) -> str:
-        done = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-            [sys.executable, str(ROOT / "manage.py"), *command],
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        return done.stdout
-
-    def prepare(self, tmp_path_factory) -> None:
-        prepare_site(tmp_path_factory, self.folder, self.env)
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "pocketcouncil.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "1",
-                "--threads",
-                "4",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log.open("a"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: the master and its worker
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as answer:  # noqa: S310
-                    if answer.status == 200:
-                        return
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.process.kill()
-                    log = self.log.read_text()
-                    raise RuntimeError("The back office did not start:\n" + log) from None
-                time.sleep(0.2)
-
-    def kill(self) -> None:
-        """SIGKILL to gunicorn's master and worker: no clean shutdown, whatever it was doing
-        is cut off."""
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def get(self, path: str, **params) -> list:
-        query = urllib.parse.urlencode({"jurisdiction_id": "oxford", **params})
-        url = f"{self.url}/open311/v2/{path}?{query}"
-        with urllib.request.urlopen(url, timeout=10) as answer:  # noqa: S310
-            return json.loads(answer.read())
-
-
 @pytest.fixture
 def remote(tmp_path, tmp_path_factory):
-    office = BackOffice(tmp_path)
+    office = ServedSite(tmp_path)
     office.prepare(tmp_path_factory)
     office.start()
     yield office
