@@ -58,6 +58,7 @@ worker: migrate
 TEST_WORKERS ?= auto
 test: install-test build/static/.built
 	@scripts/ensure_chromium.sh
+	@scripts/ensure_redis.sh
 	@$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "ERROR: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status

@@ -42,6 +42,15 @@ def demo(db):
     return {c.slug: c for c in Council.objects.filter(is_demo=True)}
 
 
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """``redis://127.0.0.1:PORT`` of a Redis server of this test worker's own (add ``/N`` for a
+    database): pocketcouncil.core.testing_redis."""
+    from pocketcouncil.core.testing_redis import redis_server_fixture
+
+    yield from redis_server_fixture(tmp_path_factory)
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache, so rate-limit counters never leak between tests."""

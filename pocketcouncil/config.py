@@ -153,7 +153,7 @@ def cache(env: Mapping[str, str], deployment: str) -> dict:
     url = env.get("CACHE_URL", "").strip()
     if url.startswith(("redis://", "rediss://")):
         return {
-            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+            "default": {"BACKEND": "pocketcouncil.ops.cache.ResilientRedisCache", "LOCATION": url}
         }
     if url:
         raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address (got {url!r}).")

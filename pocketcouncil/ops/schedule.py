@@ -38,7 +38,8 @@ class Job:
 
 
 def jobs() -> list[Job]:
-    open311_minutes = getattr(settings, "OPEN311_OUTBOUND_FETCH_MINUTES", 5)
+    # The app's own reading of the setting (a Django setting or the environment variable).
+    open311_minutes = import_module("pocketcouncil.open311.conf").outbound_fetch_minutes()
     indicators_minutes = getattr(settings, "TRANSPARENCY_INDICATORS_INTERVAL_MINUTES", 60)
     return [
         Job(
@@ -111,13 +112,21 @@ def due_jobs() -> list[Job]:
     return [job for job in jobs() if not (job.chained and chains)]
 
 
+# The slot this process last claimed for each job. The cache's claims are what keep two
+# schedulers apart; this keeps one scheduler from queueing a slot again when the cache has
+# forgotten its claims (Redis restarted empty in the middle of a slot).
+_claimed: dict[str, int] = {}
+
+
 def tick(now: datetime | None = None) -> list[str]:
     """Queue every job whose current slot has not been queued yet; return their names."""
     now = now or datetime.now(UTC)
     queued = []
     for job in due_jobs():
-        if not claim_slot(job, slot_of(job, now)):
+        slot = slot_of(job, now)
+        if _claimed.get(job.name) == slot or not claim_slot(job, slot):
             continue
+        _claimed[job.name] = slot
         try:
             job.task().enqueue()
         except Exception:

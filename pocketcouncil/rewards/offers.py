@@ -256,7 +256,10 @@ def code_check(*, partner: Partner, actor, code: str) -> tuple[str, Redemption |
             )
     if outcome == CodeCheckOutcome.UNKNOWN:
         cache.add(key, 0, timeout=int(CHECK_WINDOW.total_seconds()))
-        tries = cache.incr(key)
+        try:
+            tries = cache.incr(key)
+        except ValueError:  # expired between add and incr, or the shared cache is down
+            tries = 1
         if tries >= UNKNOWN_CODES_LIMIT:
             flag_raise(
                 council=partner.council,

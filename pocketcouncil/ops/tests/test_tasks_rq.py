@@ -1,4 +1,4 @@
-"""The RQ task backend against the real Redis server at 127.0.0.1:6379 (database 13).
+"""The RQ task backend against a real Redis server (the ``redis_url`` fixture starts one).
 
 Tasks are enqueued through Django's Tasks API, land in Redis, and a real RQ worker (in burst
 mode, in this process so it shares the test's database transaction) runs them.
@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import django_rq
 import pytest
-import redis
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -21,29 +20,16 @@ from pocketcouncil.notify.models import State
 from pocketcouncil.notify.tasks import notification_deliver_task
 from pocketcouncil.ops.config import RQ_BACKEND
 
-REDIS_URL = "redis://127.0.0.1:6379/13"
-RQ_SETTINGS = {
-    "TASKS": {"default": {"BACKEND": RQ_BACKEND, "QUEUES": ["default"]}},
-    "RQ_QUEUES": {"default": {"URL": REDIS_URL}},
-}
-
-
-def _redis_available() -> bool:
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
-
-
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not _redis_available(), reason="needs Redis at 127.0.0.1:6379"),
-]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def rq_queue():
-    with override_settings(**RQ_SETTINGS):
+def rq_queue(redis_url):
+    settings = {
+        "TASKS": {"default": {"BACKEND": RQ_BACKEND, "QUEUES": ["default"]}},
+        "RQ_QUEUES": {"default": {"URL": f"{redis_url}/13"}},
+    }
+    with override_settings(**settings):
         queue = django_rq.get_queue("default")
         queue.connection.flushdb()
         testing.sms_outbox.clear()

@@ -6,12 +6,15 @@ lock queues anything, and each run is claimed once, so a job never runs twice fo
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 
 from django.core.management.base import BaseCommand
 
 from pocketcouncil.ops import locks, schedule
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -40,13 +43,7 @@ class Command(BaseCommand):
         leader = False
         try:
             while not stop.is_set():
-                got = lock.acquire()
-                if got != leader:
-                    leader = got
-                    self.stdout.write("Leader: queueing jobs." if got else "Standby.")
-                if got:
-                    for name in schedule.tick():
-                        self.stdout.write(f"Queued {name}.")
+                leader = self.turn(lock, leader, raise_errors=once, every=every)
                 if once:
                     break
                 stop.wait(every)
@@ -54,3 +51,23 @@ class Command(BaseCommand):
             pass
         finally:
             lock.release()
+
+    def turn(self, lock, leader: bool, *, raise_errors: bool = False, every: float = 10.0) -> bool:
+        """One turn: take or keep the lead, and if leading queue what is due. Returns whether
+        this scheduler leads."""
+        try:
+            got = lock.acquire()
+            if got != leader:
+                self.stdout.write("Leader: queueing jobs." if got else "Standby.")
+            if got:
+                for name in schedule.tick():
+                    self.stdout.write(f"Queued {name}.")
+            return got
+        except Exception:
+            # The database or Redis is away (a restart, a fail-over): say so and try again next
+            # turn. Nothing is lost by a missed turn: each job works from the database rows,
+            # and a slot not claimed is queued when it can be.
+            logger.exception("The scheduler's turn failed; trying again in %s s", every)
+            if raise_errors:
+                raise
+            return leader
