@@ -34,7 +34,6 @@ export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB" DATABASE_CONN_MAX_A
 export REDIS_URL="$REDIS" CACHE_URL="$REDIS" TASKS_BACKEND=rq LOG_FORMAT=json
 export POCKETCOUNCIL_VAR_DIR="$RUN/var" NOTIFY_SMS_BACKEND=${NOTIFY_SMS_BACKEND:-console}
 export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}
-export EMAIL_FILE_PATH=${EMAIL_FILE_PATH:-$RUN/mail}
 export OPEN311_ALLOW_PRIVATE_URLS=true ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
 
 alive() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }

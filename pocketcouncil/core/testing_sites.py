@@ -183,6 +183,12 @@ class ServedSite:
                     raise RuntimeError("The site did not start:\n" + log) from None
                 time.sleep(0.2)
 
+    def stop(self) -> None:
+        """SIGTERM, as a supervisor stops it, if it is running."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+
     def kill(self) -> None:
         """SIGKILL to gunicorn's master and worker: no clean shutdown, whatever it was doing
         is cut off."""

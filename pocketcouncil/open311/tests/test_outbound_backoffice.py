@@ -11,8 +11,6 @@ Slow (a second project to start): about 15 seconds. Part of ``make test``.
 
 from __future__ import annotations
 
-import os
-import signal
 import time
 from datetime import UTC, timedelta
 
@@ -40,9 +38,7 @@ def remote(tmp_path, tmp_path_factory):
     office.prepare(tmp_path_factory)
     office.start()
     yield office
-    if office.process and office.process.poll() is None:
-        os.killpg(office.process.pid, signal.SIGTERM)
-        office.process.wait(timeout=10)
+    office.stop()
 
 
 class WorkerDied(BaseException):
