@@ -112,6 +112,22 @@ def prepare_site(tmp_path_factory, folder: Path, env: dict) -> None:
     _run(env, "shell", "-c", _PREPARE)
 
 
+def wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
+    """Wait up to a minute for ``url``/healthz to answer 200; if it does not, or the process
+    dies, kill it and raise with its log."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:  # noqa: S310
+                if answer.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("The site did not start:\n" + log.read_text()) from None
+            time.sleep(0.2)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -170,18 +186,7 @@ class ServedSite:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: the master and its worker
         )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as answer:  # noqa: S310
-                    if answer.status == 200:
-                        return
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.process.kill()
-                    log = self.log.read_text()
-                    raise RuntimeError("The site did not start:\n" + log) from None
-                time.sleep(0.2)
+        wait_until_healthy(self.url, self.process, self.log)
 
     def stop(self) -> None:
         """SIGTERM, as a supervisor stops it, if it is running."""

@@ -38,8 +38,10 @@ class Job:
 
 
 def jobs() -> list[Job]:
+    from pocketcouncil.open311 import conf as open311_conf
+
     # The app's own reading of the setting (a Django setting or the environment variable).
-    open311_minutes = import_module("pocketcouncil.open311.conf").outbound_fetch_minutes()
+    open311_minutes = open311_conf.outbound_fetch_minutes()
     indicators_minutes = getattr(settings, "TRANSPARENCY_INDICATORS_INTERVAL_MINUTES", 60)
     return [
         Job(

@@ -37,7 +37,8 @@ from pathlib import Path
 
 import psycopg
 
-from pocketcouncil.core.testing_sites import ROOT, free_port
+from pocketcouncil.core.testing_sites import ROOT, ServedSite, free_port
+from pocketcouncil.notify.fake_notify import FakeNotifyServer
 
 SCRIPT = ROOT / "scripts" / "cluster_local.sh"
 RESIDENT = "tom.evans@demo.pocketcouncil.example"  # a verified demo account: acknowledged by email
@@ -209,7 +210,7 @@ class Load:
             index += 1
             time.sleep(0.2)
 
-    def _report(self, number: int) -> None:
+    def _report(self) -> None:
         key = uuid.uuid4().hex
         body = urllib.parse.urlencode(
             {
@@ -240,9 +241,7 @@ class Load:
 
     def _client(self, stop: threading.Event, seed: int) -> None:
         rng = random.Random(seed)  # noqa: S311
-        number = 0
         while not stop.is_set():
-            number += 1
             roll = rng.random()
             if roll < 0.45:
                 path = rng.choice(PAGES)
@@ -251,7 +250,7 @@ class Load:
                 path = rng.choice(READS)
                 self._attempt("Open311 GET", lambda base, p=path: f"{base}{p}")
             else:
-                self._report(number)
+                self._report()
 
     def run(self, faults: list[tuple[float, str, object]]) -> Figures:
         stop = threading.Event()
@@ -304,9 +303,9 @@ class Verdict:
         )
         left = {f"email {state}": count for state, count in emails if state != "sent"}
         left.update({f"send {state}": count for state, count in sends if state != "sent"})
-        sent = sum(count for state, count in sends if state == "sent")
-        if sent + sum(c for s, c in sends if s != "sent") < len(ids):
-            left["send missing"] = len(ids) - sent
+        queued = sum(count for _state, count in sends)
+        if queued < len(ids):
+            left["send missing"] = len(ids) - queued
         return left
 
     def wait_until_done(self, timeout: float) -> float:
@@ -396,8 +395,6 @@ def run_drill(folder: Path, tmp_path_factory, *, pg: dict, seconds: float, threa
     """Start the back office, the fake Notify and the cluster; load it with faults at a
     quarter, two fifths and three fifths of the way; wait for the work to drain; stop all.
     Returns (figures, problems): ``problems`` is empty when nothing was lost or duplicated."""
-    from pocketcouncil.core.testing_sites import ServedSite
-    from pocketcouncil.notify.fake_notify import FakeNotifyServer
 
     office = ServedSite(folder / "office")
     office.folder.mkdir(parents=True)

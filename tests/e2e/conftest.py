@@ -13,17 +13,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from pocketcouncil.core.testing_sites import prepare_site, site_env
+from pocketcouncil.core.testing_sites import free_port, prepare_site, site_env, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -39,12 +36,6 @@ PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = ROOT / "var" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -93,7 +84,7 @@ def start_site(tmp_path_factory, folder: Path, extra_env: dict | None = None):
     """Serve a demo site in ``folder``; yields it, stops it after. Its database is a copy of the
     run's migrated, demo-loaded one (pocketcouncil.core.testing_sites). ``extra_env`` adds
     settings (tests/e2e/test_payments.py points it at a fake GOV.UK Pay)."""
-    port = _free_port()
+    port = free_port()
     env = site_env(
         folder,
         # No network here: every map tile is one plain local image, so the map still works.
@@ -126,17 +117,7 @@ def start_site(tmp_path_factory, folder: Path, extra_env: dict | None = None):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError("The site did not start:\n" + log.read_text()) from None
-            time.sleep(0.3)
+    wait_until_healthy(url, server, log)
     yield Site(url=url, folder=folder, log=log)
     server.terminate()
     try:
